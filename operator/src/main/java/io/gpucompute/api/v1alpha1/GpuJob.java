@@ -1,0 +1,33 @@
+package io.gpucompute.api.v1alpha1;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+import static io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type.DATE;
+import static io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type.INTEGER;
+import static io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type.STRING;
+
+/**
+ * One container command on N GPUs of one type, run by the provider that its {@code ProviderConfig} names.
+ *
+ * <p>Its conditions follow the {@code batch/v1} Job model, so {@code kubectl wait --for=condition=Complete}
+ * works, plus the kstatus conditions {@code Reconciling} and {@code Stalled}.
+ */
+@Group(ApiGroup.GROUP)
+@Version(ApiGroup.VERSION)
+@ShortNames({"gj", "gpujob"})
+@Categories(ApiGroup.CATEGORY)
+@AdditionalPrinterColumn(name = "Status", jsonPath = ".status.phase", type = STRING)
+@AdditionalPrinterColumn(name = "Provider", jsonPath = ".status.provider", type = STRING)
+@AdditionalPrinterColumn(name = "GPU", jsonPath = ".status.gpu", type = STRING)
+@AdditionalPrinterColumn(name = "Cost", jsonPath = ".status.accruedCost", type = STRING)
+@AdditionalPrinterColumn(name = "Attempts", jsonPath = ".status.attempts", type = INTEGER, priority = 1)
+@AdditionalPrinterColumn(name = "Exit", jsonPath = ".status.exitCode", type = INTEGER, priority = 1)
+@AdditionalPrinterColumn(name = "External-ID", jsonPath = ".status.externalId", type = STRING, priority = 1)
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = DATE)
+public class GpuJob extends CustomResource<GpuJobSpec, GpuJobStatus> implements Namespaced {}

@@ -1,0 +1,72 @@
+package io.gpucompute.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+import lombok.Data;
+
+/** What the operator observed of a {@link GpuJob}. Written by the operator only. */
+@Data
+public class GpuJobStatus {
+
+  @JsonPropertyDescription("Summary of the lifecycle: Pending, Queued, Submitting, Running, Succeeded, Failed or Suspended. "
+      + "Read the conditions for the API contract.")
+  private JobPhase phase;
+
+  @JsonPropertyDescription("Conditions: Submitted, Running, Complete and Failed (the batch/v1 Job model), "
+      + "and Reconciling and Stalled (kstatus). Each has a CamelCase reason and a message.")
+  private List<Condition> conditions = new ArrayList<>();
+
+  @JsonPropertyDescription("The metadata.generation this status was computed from.")
+  private Long observedGeneration;
+
+  @JsonPropertyDescription("A human-readable account of the job's state: why it waits, fails or runs where it does.")
+  private String message;
+
+  @JsonPropertyDescription("The provider that runs the job, as <type>/<ProviderConfig name>.")
+  private String provider;
+
+  @JsonPropertyDescription("The GPUs requested, as <type>x<count>, for the printer column.")
+  private String gpu;
+
+  @JsonPropertyDescription("The provider's id of the current attempt's workload (a process id, a pod or instance id).")
+  private String externalId;
+
+  @JsonPropertyDescription("How many attempts have been started.")
+  private Integer attempts;
+
+  @JsonPropertyDescription("How many attempts have failed. The job fails when this exceeds spec.backoffLimit.")
+  private Integer failures;
+
+  @JsonPropertyDescription("Place in the provider's queue while Queued, 1 being next.")
+  private Integer queuePosition;
+
+  @JsonPropertyDescription("When the first attempt was submitted (RFC 3339). The deadline counts from here.")
+  private String startTime;
+
+  @JsonPropertyDescription("When the current attempt was submitted (RFC 3339).")
+  private String attemptStartTime;
+
+  @JsonPropertyDescription("While waiting to retry: the earliest time the next attempt may start (RFC 3339).")
+  private String retryAfter;
+
+  @JsonPropertyDescription("When the job reached Succeeded or Failed (RFC 3339).")
+  private String completionTime;
+
+  @JsonPropertyDescription("The exit code of the last finished attempt's command.")
+  private Integer exitCode;
+
+  @JsonPropertyDescription("The job's price per hour in USD (per-GPU price x count), as a decimal string.")
+  private String pricePerHour;
+
+  @JsonPropertyDescription("The most the job can cost in USD: pricePerHour x activeDeadlineSeconds x (backoffLimit + 1). "
+      + "Unset when the job has no deadline.")
+  private String estimatedCost;
+
+  @JsonPropertyDescription("What the job has cost so far in USD, over all attempts, as a decimal string.")
+  private String accruedCost;
+
+  @JsonPropertyDescription("The last lines of the current or last attempt's output, bounded to a few KiB.")
+  private String logTail;
+}

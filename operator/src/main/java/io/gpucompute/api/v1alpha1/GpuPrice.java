@@ -1,0 +1,24 @@
+package io.gpucompute.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import lombok.AllArgsConstructor;
+import lombok.Data;
+import lombok.NoArgsConstructor;
+
+/** The hourly price of one GPU of a type. */
+@Data
+@NoArgsConstructor
+@AllArgsConstructor
+public class GpuPrice {
+  @Required
+  @Pattern("^[A-Za-z0-9][A-Za-z0-9-]*$")
+  @JsonPropertyDescription("The GPU type, as in GpuJob spec.gpu.type.")
+  private String gpuType;
+
+  @Required
+  @Pattern(ApiGroup.DECIMAL_USD_PATTERN)
+  @JsonPropertyDescription("USD per GPU per hour, as a decimal string such as \"1.89\".")
+  private String pricePerHour;
+}

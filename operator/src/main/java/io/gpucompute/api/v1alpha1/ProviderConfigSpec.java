@@ -1,0 +1,45 @@
+package io.gpucompute.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import java.util.ArrayList;
+import java.util.List;
+import lombok.Data;
+
+/** How to reach one provider account, and who may use it. */
+@Data
+public class ProviderConfigSpec {
+
+  @Required
+  @JsonPropertyDescription("The provider: Local, Kubernetes, RunPod, AlibabaECS or TencentTKE.")
+  private ProviderType type;
+
+  @JsonPropertyDescription("The Secret that holds the provider's credentials. Its keys depend on the type. "
+      + "The operator reads it by name; its values never appear in status, Events or logs.")
+  private SecretReference credentialsSecretRef;
+
+  @Pattern("^[a-z0-9][a-z0-9-]*$")
+  @JsonPropertyDescription("The provider's region, for example cn-hangzhou or ap-guangzhou.")
+  private String region;
+
+  @Pattern("^https?://.+")
+  @JsonPropertyDescription("An API endpoint that overrides the provider's default, for private gateways and test doubles.")
+  private String endpoint;
+
+  @JsonPropertyDescription("The namespaces whose GpuJobs may use this provider, by label. Empty or unset allows every namespace. "
+      + "Tip: kubernetes.io/metadata.name matches one namespace by name.")
+  private LabelSelector allowedNamespaces;
+
+  @Min(1)
+  @JsonPropertyDescription("The most jobs that may run on this provider at once. Further jobs wait as Queued. Unset means no limit.")
+  private Integer maxConcurrentJobs;
+
+  @JsonPropertyDescription("Hourly prices per GPU in USD. They override or fill the provider's own catalogue.")
+  private List<GpuPrice> prices = new ArrayList<>();
+
+  @JsonPropertyDescription("Settings of the Local provider (type Local).")
+  private LocalProviderSpec local;
+}

@@ -1,0 +1,24 @@
+package io.gpucompute.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+import lombok.Data;
+
+/** What the operator observed of a {@link ProviderConfig}. Written by the operator only. */
+@Data
+public class ProviderConfigStatus {
+  @JsonPropertyDescription("Conditions. Ready is True when the config is valid, its Secret is found and the provider answers a probe; "
+      + "otherwise its reason says why (for example NotImplemented, SecretNotFound, InvalidCredentials, ProbeFailed).")
+  private List<Condition> conditions = new ArrayList<>();
+
+  @JsonPropertyDescription("The metadata.generation this status was computed from.")
+  private Long observedGeneration;
+
+  @JsonPropertyDescription("The GPUs this provider offers, with their hourly prices.")
+  private List<GpuOffer> offers = new ArrayList<>();
+
+  @JsonPropertyDescription("How many GpuJobs hold work on this provider now (Submitting or Running).")
+  private Integer activeJobs;
+}

@@ -1,0 +1,36 @@
+package io.gpucompute.provider;
+
+import java.util.Objects;
+
+/**
+ * The identity of one attempt of one job: what makes {@link GpuProvider#submit} idempotent.
+ *
+ * @param namespace the job's namespace
+ * @param name the job's name
+ * @param uid the job's uid, which tells apart a job from a later one of the same name
+ * @param attempt the attempt number, from 1
+ */
+public record WorkloadKey(String namespace, String name, String uid, int attempt) {
+
+  public WorkloadKey {
+    Objects.requireNonNull(namespace, "namespace");
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(uid, "uid");
+    if (attempt < 1) {
+      throw new IllegalArgumentException("attempt starts at 1, was " + attempt);
+    }
+  }
+
+  /**
+   * A deterministic name for the attempt's workload, valid as a DNS-1123 label (at most 63 characters):
+   * {@code gpujob-<uid>-<attempt>}. Adapters use it to look a workload up before creating one.
+   */
+  public String workloadName() {
+    return "gpujob-" + uid.toLowerCase().replaceAll("[^a-z0-9-]", "") + "-" + attempt;
+  }
+
+  @Override
+  public String toString() {
+    return namespace + "/" + name + "#" + attempt;
+  }
+}

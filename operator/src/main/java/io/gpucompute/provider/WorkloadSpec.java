@@ -1,0 +1,50 @@
+package io.gpucompute.provider;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything a provider needs to run one attempt of a job.
+ *
+ * @param key the attempt's identity
+ * @param image the container image
+ * @param command the entrypoint argv (may be empty for the image's default)
+ * @param args arguments appended to the command
+ * @param env environment variables, secret values already resolved: never log them ({@link #toString} hides them)
+ * @param gpu the GPUs needed
+ * @param compute CPU, memory and disk needed besides the GPUs
+ * @param activeDeadline how long the workload may run, or null for no limit (the operator enforces it too)
+ */
+public record WorkloadSpec(
+    WorkloadKey key,
+    String image,
+    List<String> command,
+    List<String> args,
+    Map<String, String> env,
+    GpuDemand gpu,
+    ComputeDemand compute,
+    Duration activeDeadline) {
+
+  public WorkloadSpec {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(gpu, "gpu");
+    command = List.copyOf(command == null ? List.of() : command);
+    args = List.copyOf(args == null ? List.of() : args);
+    env = Map.copyOf(env == null ? Map.of() : env);
+    compute = compute == null ? ComputeDemand.NONE : compute;
+  }
+
+  /** The full argv: command then args. */
+  public List<String> argv() {
+    return java.util.stream.Stream.concat(command.stream(), args.stream()).toList();
+  }
+
+  /** Names the environment variables but never prints their values. */
+  @Override
+  public String toString() {
+    return "WorkloadSpec[key=" + key + ", image=" + image + ", argv=" + argv() + ", env=" + env.keySet()
+        + ", gpu=" + gpu + ", compute=" + compute + ", activeDeadline=" + activeDeadline + "]";
+  }
+}
