@@ -64,8 +64,12 @@ public class GpuJobStatus {
       + "Unset when the job has no deadline.")
   private String estimatedCost;
 
-  @JsonPropertyDescription("What the job has cost so far in USD, over all attempts, as a decimal string.")
+  @JsonPropertyDescription("What the job has cost so far in USD, over all attempts, as a decimal string. "
+      + "While an attempt runs it grows in whole minutes; when the attempt ends it is exact.")
   private String accruedCost;
+
+  @JsonPropertyDescription("What the attempts that have ended cost, in USD; accruedCost adds the running attempt to it.")
+  private String settledCost;
 
   @JsonPropertyDescription("The last lines of the current or last attempt's output, bounded to a few KiB.")
   private String logTail;

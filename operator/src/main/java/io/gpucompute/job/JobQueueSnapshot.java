@@ -1,0 +1,72 @@
+package io.gpucompute.job;
+
+import io.gpucompute.admission.AdmissionQueue;
+import io.gpucompute.admission.Capacity;
+import io.gpucompute.admission.QueueEntry;
+import io.gpucompute.api.v1alpha1.GpuJob;
+import io.gpucompute.api.v1alpha1.GpuOffer;
+import io.gpucompute.api.v1alpha1.JobPhase;
+import io.gpucompute.api.v1alpha1.ProviderConfig;
+import io.gpucompute.status.Conditions;
+import io.gpucompute.status.Timestamps;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Builds the admission queue's view of one provider from cached jobs. Pure. */
+public final class JobQueueSnapshot {
+
+  private JobQueueSnapshot() {}
+
+  /** The queue entry of a job. */
+  public static QueueEntry entry(GpuJob job) {
+    return new QueueEntry(id(job), job.getSpec().effectivePriority(),
+        Timestamps.parse(job.getMetadata().getCreationTimestamp()),
+        job.getSpec().getGpu().getType(), job.getSpec().getGpu().getCount());
+  }
+
+  /** {@code namespace/name}. */
+  public static String id(GpuJob job) {
+    return job.getMetadata().getNamespace() + "/" + job.getMetadata().getName();
+  }
+
+  /** The snapshot of {@code config}'s queue, from the jobs that reference it. */
+  public static AdmissionQueue.Snapshot of(ProviderConfig config, Collection<GpuJob> jobsOfProvider, Instant now) {
+    List<QueueEntry> waiting = jobsOfProvider.stream().filter(j -> isWaiting(j, now)).map(JobQueueSnapshot::entry).toList();
+    List<QueueEntry> active = jobsOfProvider.stream().filter(JobQueueSnapshot::isActive).map(JobQueueSnapshot::entry).toList();
+    return new AdmissionQueue.Snapshot(waiting, active, capacity(config));
+  }
+
+  /** Whether the job holds provider work now. */
+  public static boolean isActive(GpuJob job) {
+    return job.getStatus() != null && job.getStatus().getPhase() != null && job.getStatus().getPhase().holdsWorkload();
+  }
+
+  private static boolean isWaiting(GpuJob job, Instant now) {
+    if (job.getSpec().suspended() || job.getMetadata().getDeletionTimestamp() != null) {
+      return false;
+    }
+    if (job.getStatus() == null || job.getStatus().getPhase() == null) {
+      return true;
+    }
+    JobPhase phase = job.getStatus().getPhase();
+    Instant retryAfter = Timestamps.parse(job.getStatus().getRetryAfter());
+    return (phase == JobPhase.Pending || phase == JobPhase.Queued)
+        && !Conditions.isTrue(job.getStatus().getConditions(), JobCondition.STALLED)
+        && (retryAfter == null || !now.isBefore(retryAfter));
+  }
+
+  private static Capacity capacity(ProviderConfig config) {
+    Map<String, Integer> inventory = new HashMap<>();
+    if (config.getStatus() != null && config.getStatus().getOffers() != null) {
+      for (GpuOffer offer : config.getStatus().getOffers()) {
+        if (offer.getCount() != null) {
+          inventory.merge(offer.getGpuType(), offer.getCount(), Integer::sum);
+        }
+      }
+    }
+    return new Capacity(config.getSpec().getMaxConcurrentJobs(), inventory);
+  }
+}

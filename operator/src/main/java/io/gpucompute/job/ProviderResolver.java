@@ -1,0 +1,81 @@
+package io.gpucompute.job;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.gpucompute.api.v1alpha1.GpuJob;
+import io.gpucompute.api.v1alpha1.GpuOffer;
+import io.gpucompute.api.v1alpha1.ProviderConfig;
+import io.gpucompute.cost.Money;
+import io.gpucompute.providerconfig.NamespaceSelector;
+import io.gpucompute.providerconfig.ProviderConfigCondition;
+import io.gpucompute.status.Conditions;
+import java.math.BigDecimal;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Turns what the caches hold of a job's ProviderConfig and namespace into a {@link ProviderView}. Pure.
+ */
+public final class ProviderResolver {
+
+  /** ProviderConfig Ready reasons that only a person can fix, so jobs that wait on them are Stalled. */
+  private static final Set<String> PERMANENT_REASONS = Set.of("NotImplemented", "InvalidSpec", "SecretNotFound",
+      "InvalidCredentials", "CredentialsKeyMissing");
+
+  private ProviderResolver() {}
+
+  /**
+   * @param job the job
+   * @param config its ProviderConfig from the cache, if present
+   * @param namespace the job's Namespace from the cache, if present
+   * @param providerConnected whether the provider has been built for that ProviderConfig
+   */
+  public static ProviderView resolve(GpuJob job, Optional<ProviderConfig> config, Optional<Namespace> namespace,
+      boolean providerConnected) {
+    String name = job.getSpec().getProviderConfigRef().getName();
+    if (config.isEmpty()) {
+      return new ProviderView.Blocked(null, JobReason.PROVIDER_CONFIG_NOT_FOUND,
+          "ProviderConfig " + name + " does not exist", true);
+    }
+    ProviderConfig pc = config.get();
+    String label = pc.getSpec().getType() + "/" + name;
+    LabelSelector allowed = pc.getSpec().getAllowedNamespaces();
+    if (!NamespaceSelector.allows(allowed, namespace.map(ns -> ns.getMetadata().getLabels()).orElse(null),
+        job.getMetadata().getNamespace())) {
+      return new ProviderView.Blocked(label, JobReason.NAMESPACE_NOT_ALLOWED, "ProviderConfig " + name
+          + " does not allow namespace " + job.getMetadata().getNamespace() + " (see its spec.allowedNamespaces)", true);
+    }
+    Optional<Condition> ready = Conditions.find(pc.getStatus() == null ? null : pc.getStatus().getConditions(),
+        ProviderConfigCondition.READY);
+    boolean current = pc.getStatus() != null && pc.getMetadata().getGeneration() != null
+        && pc.getMetadata().getGeneration().equals(pc.getStatus().getObservedGeneration());
+    if (ready.isEmpty() || !current) {
+      return new ProviderView.Blocked(label, JobReason.PROVIDER_NOT_READY,
+          "waiting for ProviderConfig " + name + " to be checked", false);
+    }
+    if (!Conditions.TRUE.equals(ready.get().getStatus())) {
+      String reason = ready.get().getReason();
+      return new ProviderView.Blocked(label, PERMANENT_REASONS.contains(reason) ? reason : JobReason.PROVIDER_NOT_READY,
+          "ProviderConfig " + name + " is not ready (" + reason + "): " + ready.get().getMessage(),
+          PERMANENT_REASONS.contains(reason));
+    }
+    if (!providerConnected) {
+      return new ProviderView.Blocked(label, JobReason.PROVIDER_NOT_READY,
+          "waiting for the operator to connect to ProviderConfig " + name, false);
+    }
+    return new ProviderView.Usable(label, pricePerGpuHour(pc, job.getSpec().getGpu().getType()));
+  }
+
+  private static BigDecimal pricePerGpuHour(ProviderConfig pc, String gpuType) {
+    if (pc.getStatus() == null || pc.getStatus().getOffers() == null) {
+      return null;
+    }
+    return pc.getStatus().getOffers().stream()
+        .filter(o -> gpuType.equalsIgnoreCase(o.getGpuType()))
+        .map(GpuOffer::getPricePerHour)
+        .filter(p -> p != null)
+        .map(Money::parse)
+        .findFirst().orElse(null);
+  }
+}

@@ -1,0 +1,236 @@
+package io.gpucompute.job;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.gpucompute.api.v1alpha1.GpuJob;
+import io.gpucompute.api.v1alpha1.GpuJobSpec;
+import io.gpucompute.api.v1alpha1.GpuJobStatus;
+import io.gpucompute.api.v1alpha1.JobPhase;
+import io.gpucompute.cost.Money;
+import io.gpucompute.status.Conditions;
+import io.gpucompute.status.Timestamps;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A copy of a job's status being turned into the next one. {@link #enter} sets the phase together with the
+ * conditions that follow from it, so the two never disagree.
+ */
+final class StatusDraft {
+
+  private static final ObjectMapper COPIER = new ObjectMapper();
+  private static final Duration COST_GRANULARITY = Duration.ofMinutes(1);
+
+  private final GpuJobSpec spec;
+  private final GpuJobStatus status;
+  private final Long generation;
+  private final Instant now;
+
+  private StatusDraft(GpuJob job, GpuJobStatus status, Instant now) {
+    this.spec = job.getSpec();
+    this.status = status;
+    this.generation = job.getMetadata().getGeneration();
+    this.now = now;
+  }
+
+  /** A draft from the job's current status, with the facts every status carries brought up to date. */
+  static StatusDraft of(GpuJob job, ProviderView provider, Instant now) {
+    GpuJobStatus copy = job.getStatus() == null ? new GpuJobStatus() : COPIER.convertValue(job.getStatus(), GpuJobStatus.class);
+    StatusDraft draft = new StatusDraft(job, copy, now);
+    copy.setObservedGeneration(draft.generation);
+    copy.setGpu(job.getSpec().getGpu().summary());
+    if (copy.getPhase() == null) {
+      copy.setPhase(JobPhase.Pending);
+    }
+    if (provider != null && provider.label() != null) {
+      copy.setProvider(provider.label());
+    }
+    if (provider instanceof ProviderView.Usable usable && !copy.getPhase().isTerminal()) {
+      draft.price(usable.pricePerGpuHour());
+    }
+    return draft;
+  }
+
+  GpuJobStatus status() {
+    return status;
+  }
+
+  JobPhase phase() {
+    return status.getPhase();
+  }
+
+  int attempts() {
+    return status.getAttempts() == null ? 0 : status.getAttempts();
+  }
+
+  int failures() {
+    return status.getFailures() == null ? 0 : status.getFailures();
+  }
+
+  Instant startTime() {
+    return Timestamps.parse(status.getStartTime());
+  }
+
+  Instant attemptStartTime() {
+    return Timestamps.parse(status.getAttemptStartTime());
+  }
+
+  Instant retryAfter() {
+    return Timestamps.parse(status.getRetryAfter());
+  }
+
+  Instant completionTime() {
+    return Timestamps.parse(status.getCompletionTime());
+  }
+
+  BigDecimal pricePerHour() {
+    return Money.parse(status.getPricePerHour());
+  }
+
+  /** Sets the job's hourly price from the per-GPU price, and the cost estimate that follows. */
+  private void price(BigDecimal pricePerGpuHour) {
+    if (pricePerGpuHour == null) {
+      status.setPricePerHour(null);
+      status.setEstimatedCost(null);
+      return;
+    }
+    BigDecimal perHour = pricePerGpuHour.multiply(BigDecimal.valueOf(spec.getGpu().getCount()));
+    status.setPricePerHour(Money.format(perHour));
+    Long deadline = spec.getActiveDeadlineSeconds();
+    status.setEstimatedCost(deadline == null ? null : Money.formatCost(
+        Money.costOf(perHour, Duration.ofSeconds(deadline)).multiply(BigDecimal.valueOf(spec.effectiveBackoffLimit() + 1L))));
+  }
+
+  /** Sets the phase, its reason and message, and the conditions that follow from them. */
+  StatusDraft enter(JobPhase phase, String reason, String message) {
+    return set(phase, reason, message, false);
+  }
+
+  /** Like {@link #enter}, and marks the job Stalled: it cannot progress until someone changes something. */
+  StatusDraft stall(JobPhase phase, String reason, String message) {
+    return set(phase, reason, message, true);
+  }
+
+  private StatusDraft set(JobPhase phase, String reason, String message, boolean stalled) {
+    status.setPhase(phase);
+    status.setMessage(message);
+    if (phase != JobPhase.Queued) {
+      status.setQueuePosition(null);
+    }
+    List<Condition> conditions = status.getConditions();
+    boolean submitted = phase.holdsWorkload() || (phase.isTerminal() && attempts() > 0);
+    if (!(submitted && Conditions.isTrue(conditions, JobCondition.SUBMITTED))) {
+      conditions = Conditions.with(conditions, JobCondition.SUBMITTED, submitted,
+          submitted ? JobReason.WORKLOAD_SUBMITTED : reason, message, generation, now);
+    }
+    boolean running = phase == JobPhase.Running;
+    conditions = Conditions.with(conditions, JobCondition.RUNNING, running, reason, message, generation, now);
+    conditions = phase == JobPhase.Succeeded
+        ? Conditions.with(conditions, JobCondition.COMPLETE, true, reason, message, generation, now)
+        : Conditions.without(conditions, JobCondition.COMPLETE);
+    conditions = phase == JobPhase.Failed
+        ? Conditions.with(conditions, JobCondition.FAILED, true, reason, message, generation, now)
+        : Conditions.without(conditions, JobCondition.FAILED);
+    boolean reconciling = !stalled && !phase.isTerminal() && phase != JobPhase.Suspended;
+    conditions = reconciling
+        ? Conditions.with(conditions, JobCondition.RECONCILING, true, reason, message, generation, now)
+        : Conditions.without(conditions, JobCondition.RECONCILING);
+    conditions = stalled
+        ? Conditions.with(conditions, JobCondition.STALLED, true, reason, message, generation, now)
+        : Conditions.without(conditions, JobCondition.STALLED);
+    status.setConditions(conditions);
+    return this;
+  }
+
+  /** Sets the Submitted condition's message, which then stays while the attempt lives. */
+  StatusDraft submittedMessage(String message) {
+    Conditions.find(status.getConditions(), JobCondition.SUBMITTED).ifPresent(c -> c.setMessage(message));
+    return this;
+  }
+
+  /** Starts attempt {@code attempt} now. */
+  StatusDraft startAttempt(int attempt) {
+    status.setAttempts(attempt);
+    if (status.getStartTime() == null) {
+      status.setStartTime(Timestamps.format(now));
+    }
+    status.setAttemptStartTime(Timestamps.format(now));
+    status.setRetryAfter(null);
+    status.setQueuePosition(null);
+    status.setExternalId(null);
+    if (status.getSettledCost() == null && status.getPricePerHour() != null) {
+      status.setSettledCost(Money.formatTotal(BigDecimal.ZERO));
+      status.setAccruedCost(Money.formatCost(BigDecimal.ZERO));
+    }
+    return this;
+  }
+
+  /** Records the running attempt's cost so far, in whole minutes so a running job is not rewritten every poll. */
+  StatusDraft accrueRunningCost() {
+    BigDecimal perHour = pricePerHour();
+    Instant attemptStart = attemptStartTime();
+    if (perHour == null || attemptStart == null) {
+      return this;
+    }
+    long minutes = Duration.between(attemptStart, now).toMinutes();
+    BigDecimal settled = Money.parse(status.getSettledCost());
+    BigDecimal running = Money.costOf(perHour, COST_GRANULARITY.multipliedBy(minutes));
+    status.setAccruedCost(Money.formatCost((settled == null ? BigDecimal.ZERO : settled).add(running)));
+    return this;
+  }
+
+  /** Ends the current attempt's billing at {@code end} (or now) and folds its cost into the settled cost. */
+  StatusDraft settleAttempt(Instant end) {
+    BigDecimal perHour = pricePerHour();
+    Instant attemptStart = attemptStartTime();
+    if (perHour != null && attemptStart != null) {
+      Instant stop = end == null || end.isAfter(now) ? now : end;
+      BigDecimal settled = Money.parse(status.getSettledCost());
+      BigDecimal total = (settled == null ? BigDecimal.ZERO : settled).add(Money.costOf(perHour, Duration.between(attemptStart, stop)));
+      status.setSettledCost(Money.formatTotal(total));
+      status.setAccruedCost(Money.formatCost(total));
+    }
+    status.setAttemptStartTime(null);
+    return this;
+  }
+
+  StatusDraft failures(int failures) {
+    status.setFailures(failures);
+    return this;
+  }
+
+  StatusDraft exitCode(Integer exitCode) {
+    status.setExitCode(exitCode);
+    return this;
+  }
+
+  StatusDraft logTail(String logTail) {
+    if (logTail != null) {
+      status.setLogTail(logTail);
+    }
+    return this;
+  }
+
+  StatusDraft complete() {
+    status.setCompletionTime(Timestamps.format(now));
+    status.setRetryAfter(null);
+    return this;
+  }
+
+  StatusDraft retryAfter(Instant when) {
+    status.setRetryAfter(Timestamps.format(when));
+    return this;
+  }
+
+  StatusDraft queuePosition(int position) {
+    status.setQueuePosition(position);
+    return this;
+  }
+
+  StatusDraft resetDeadlineClock() {
+    status.setStartTime(null);
+    return this;
+  }
+}

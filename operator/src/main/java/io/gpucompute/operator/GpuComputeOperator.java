@@ -1,0 +1,85 @@
+package io.gpucompute.operator;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.gpucompute.admission.AdmissionQueue;
+import io.gpucompute.api.v1alpha1.GpuJob;
+import io.gpucompute.events.EventRecorder;
+import io.gpucompute.job.GpuJobReconciler;
+import io.gpucompute.job.JobQueueSnapshot;
+import io.gpucompute.job.WorkloadSpecs;
+import io.gpucompute.provider.ProviderFactory;
+import io.gpucompute.provider.ProviderRegistry;
+import io.gpucompute.provider.local.LocalProviderFactory;
+import io.gpucompute.providerconfig.ProviderConfigReconciler;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * The operator, wired: providers, the admission queue and one reconciler per kind, on one Kubernetes client.
+ * {@code Main} runs it in production; tests run it in-process against a mock or a real API server.
+ */
+public final class GpuComputeOperator implements AutoCloseable {
+
+  private final Operator operator;
+  private final ProviderRegistry providers;
+
+  private GpuComputeOperator(Operator operator, ProviderRegistry providers) {
+    this.operator = operator;
+    this.providers = providers;
+  }
+
+  /**
+   * Builds and starts the operator.
+   *
+   * @param overrides extra JOSDK configuration (tests turn server-side apply off for the mock server)
+   */
+  public static GpuComputeOperator start(KubernetesClient client, OperatorSettings settings, Clock clock,
+      Consumer<ConfigurationServiceOverrider> overrides) {
+    return start(client, settings, clock, overrides, List.of(new LocalProviderFactory(settings.local())));
+  }
+
+  /** Like {@link #start(KubernetesClient, OperatorSettings, Clock, Consumer)}, with the given provider factories. */
+  public static GpuComputeOperator start(KubernetesClient client, OperatorSettings settings, Clock clock,
+      Consumer<ConfigurationServiceOverrider> overrides, List<ProviderFactory> factories) {
+    Operator operator = new Operator(o -> {
+      o.withKubernetesClient(client).withCloseClientOnStop(false);
+      settings.leaseNamespace().ifPresent(ns -> o.withLeaderElectionConfiguration(
+          new LeaderElectionConfiguration("gpucompute-operator-leader", ns, settings.identity())));
+      overrides.accept(o);
+    });
+    EventRecorder recorder = new EventRecorder(client, clock, settings.identity());
+    AtomicReference<GpuJobReconciler> jobReconciler = new AtomicReference<>();
+    AtomicReference<ProviderConfigReconciler> configReconciler = new AtomicReference<>();
+    ProviderRegistry providers = new ProviderRegistry(factories, key -> jobReconciler.get().changed(key));
+    AtomicReference<IndexedResourceCache<GpuJob>> jobCache = new AtomicReference<>();
+
+    configReconciler.set(new ProviderConfigReconciler(providers, recorder, clock, settings.probeInterval(),
+        name -> jobCache.get() == null ? 0 : (int) jobCache.get().byIndex(GpuJobReconciler.BY_PROVIDER_CONFIG, name)
+            .stream().filter(JobQueueSnapshot::isActive).count()));
+    jobReconciler.set(new GpuJobReconciler(providers, new AdmissionQueue(), new WorkloadSpecs(client), recorder, clock,
+        settings.timing(), name -> configReconciler.get().jobsChanged(name)));
+    operator.register(configReconciler.get());
+    operator.register(jobReconciler.get());
+    operator.start();
+    jobCache.set(jobReconciler.get().jobCache());
+    return new GpuComputeOperator(operator, providers);
+  }
+
+  /** Whether every informer and event source is healthy. */
+  public boolean healthy() {
+    return operator.getRuntimeInfo().allEventSourcesAreHealthy();
+  }
+
+  /** Stops reconciling. Workloads keep running; a new operator picks them up. */
+  @Override
+  public void close() {
+    operator.stop();
+    providers.close();
+  }
+}

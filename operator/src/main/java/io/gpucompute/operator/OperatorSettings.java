@@ -1,0 +1,54 @@
+package io.gpucompute.operator;
+
+import io.gpucompute.job.JobTiming;
+import io.gpucompute.provider.local.LocalSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The operator process's settings, read from environment variables (see docs/operations.md).
+ *
+ * @param local how the Local provider runs on this host
+ * @param timing poll, queue and retry timing of jobs
+ * @param probeInterval how often ProviderConfigs are probed again
+ * @param healthPort the port of /healthz and /readyz, or 0 for none
+ * @param leaseNamespace where the leader-election Lease lives, or empty for no leader election
+ * @param identity this replica's name (the pod name), for Events and leader election
+ */
+public record OperatorSettings(LocalSettings local, JobTiming timing, Duration probeInterval, int healthPort,
+    Optional<String> leaseNamespace, String identity) {
+
+  /** Reads the settings from {@code env}, with defaults for what is unset. */
+  public static OperatorSettings fromEnvironment(Map<String, String> env) {
+    Path stateDir = Path.of(env.getOrDefault("GPUCOMPUTE_STATE_DIR",
+        Path.of(System.getProperty("java.io.tmpdir"), "gpucompute").toString()));
+    LocalSettings local = new LocalSettings(stateDir, env.get("GPUCOMPUTE_NVIDIA_SMI"),
+        seconds(env, "GPUCOMPUTE_CANCEL_GRACE_SECONDS").orElse(null));
+    JobTiming defaults = JobTiming.DEFAULT;
+    JobTiming timing = new JobTiming(
+        seconds(env, "GPUCOMPUTE_POLL_SECONDS").orElse(defaults.pollInterval()),
+        seconds(env, "GPUCOMPUTE_QUEUE_RECHECK_SECONDS").orElse(defaults.queuedRecheck()),
+        seconds(env, "GPUCOMPUTE_RETRY_BASE_SECONDS").orElse(defaults.retryBase()),
+        seconds(env, "GPUCOMPUTE_RETRY_MAX_SECONDS").orElse(defaults.retryMax()),
+        defaults.submitGrace());
+    return new OperatorSettings(local, timing,
+        seconds(env, "GPUCOMPUTE_PROBE_SECONDS").orElse(Duration.ofSeconds(60)),
+        Integer.parseInt(env.getOrDefault("GPUCOMPUTE_HEALTH_PORT", "8081")),
+        Optional.ofNullable(env.get("GPUCOMPUTE_LEADER_ELECTION_NAMESPACE")).filter(s -> !s.isBlank()),
+        env.getOrDefault("POD_NAME", env.getOrDefault("HOSTNAME", "gpucompute-operator")));
+  }
+
+  private static Optional<Duration> seconds(Map<String, String> env, String name) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Duration.ofMillis(Math.round(Double.parseDouble(value) * 1000)));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a number of seconds, was '" + value + "'", e);
+    }
+  }
+}

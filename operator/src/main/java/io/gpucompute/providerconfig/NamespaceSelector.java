@@ -1,0 +1,60 @@
+package io.gpucompute.providerconfig;
+
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Evaluates a ProviderConfig's {@code allowedNamespaces} label selector against a namespace. Pure. */
+public final class NamespaceSelector {
+
+  private NamespaceSelector() {}
+
+  /**
+   * Whether {@code selector} allows the namespace. An unset or empty selector allows every namespace. The
+   * namespace's name is matched as the label {@code kubernetes.io/metadata.name} too, as Kubernetes 1.21+ sets it.
+   */
+  public static boolean allows(LabelSelector selector, Map<String, String> namespaceLabels, String namespaceName) {
+    if (selector == null || (isEmpty(selector.getMatchLabels()) && isEmpty(selector.getMatchExpressions()))) {
+      return true;
+    }
+    Map<String, String> labels = new HashMap<>(namespaceLabels == null ? Map.of() : namespaceLabels);
+    labels.putIfAbsent("kubernetes.io/metadata.name", namespaceName);
+    if (selector.getMatchLabels() != null) {
+      for (Map.Entry<String, String> required : selector.getMatchLabels().entrySet()) {
+        if (!required.getValue().equals(labels.get(required.getKey()))) {
+          return false;
+        }
+      }
+    }
+    if (selector.getMatchExpressions() != null) {
+      for (LabelSelectorRequirement requirement : selector.getMatchExpressions()) {
+        if (!matches(requirement, labels)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private static boolean matches(LabelSelectorRequirement requirement, Map<String, String> labels) {
+    String value = labels.get(requirement.getKey());
+    List<String> values = requirement.getValues() == null ? List.of() : requirement.getValues();
+    return switch (requirement.getOperator()) {
+      case "In" -> value != null && values.contains(value);
+      case "NotIn" -> value == null || !values.contains(value);
+      case "Exists" -> labels.containsKey(requirement.getKey());
+      case "DoesNotExist" -> !labels.containsKey(requirement.getKey());
+      default -> false;
+    };
+  }
+
+  private static boolean isEmpty(Map<?, ?> map) {
+    return map == null || map.isEmpty();
+  }
+
+  private static boolean isEmpty(List<?> list) {
+    return list == null || list.isEmpty();
+  }
+}

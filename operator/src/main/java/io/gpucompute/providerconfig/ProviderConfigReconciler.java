@@ -1,0 +1,151 @@
+package io.gpucompute.providerconfig;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.gpucompute.api.v1alpha1.ProviderConfig;
+import io.gpucompute.api.v1alpha1.ProviderConfigSpec;
+import io.gpucompute.api.v1alpha1.ProviderConfigStatus;
+import io.gpucompute.events.EventRecorder;
+import io.gpucompute.kube.SecretData;
+import io.gpucompute.provider.Credentials;
+import io.gpucompute.provider.GpuProvider;
+import io.gpucompute.provider.ProbeResult;
+import io.gpucompute.provider.ProviderException;
+import io.gpucompute.provider.ProviderRegistry;
+import io.gpucompute.status.Conditions;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToIntFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reconciles ProviderConfigs: checks the spec, reads the credentials Secret by name, connects the provider,
+ * probes it, and publishes Ready, the offers with their prices, and the count of active jobs.
+ */
+@ControllerConfiguration(name = ProviderConfigReconciler.NAME)
+public class ProviderConfigReconciler implements Reconciler<ProviderConfig> {
+
+  public static final String NAME = "providerconfig";
+  private static final Logger LOG = LoggerFactory.getLogger(ProviderConfigReconciler.class);
+
+  private record Probe(long generation, Credentials credentials, Instant at, ProbeResult result) {}
+
+  private final ProviderRegistry providers;
+  private final EventRecorder recorder;
+  private final Clock clock;
+  private final Duration probeInterval;
+  private final ToIntFunction<String> activeJobs;
+  private final Map<String, Probe> probes = new ConcurrentHashMap<>();
+  private final SimpleInboundEventSource<ProviderConfig> wakeUps = new SimpleInboundEventSource<>("providerconfig-wakeups");
+
+  /**
+   * @param activeJobs counts the jobs that hold work on a ProviderConfig, by its name
+   */
+  public ProviderConfigReconciler(ProviderRegistry providers, EventRecorder recorder, Clock clock, Duration probeInterval,
+      ToIntFunction<String> activeJobs) {
+    this.providers = providers;
+    this.recorder = recorder;
+    this.clock = clock;
+    this.probeInterval = probeInterval;
+    this.activeJobs = activeJobs;
+  }
+
+  @Override
+  public List<EventSource<?, ProviderConfig>> prepareEventSources(EventSourceContext<ProviderConfig> context) {
+    return List.of(wakeUps);
+  }
+
+  /** Asks for ProviderConfig {@code name} to be reconciled soon: its active jobs changed. */
+  public void jobsChanged(String name) {
+    wakeUps.propagateEvent(new ResourceID(name));
+  }
+
+  @Override
+  public UpdateControl<ProviderConfig> reconcile(ProviderConfig config, Context<ProviderConfig> context) {
+    String name = config.getMetadata().getName();
+    long generation = config.getMetadata().getGeneration() == null ? 0 : config.getMetadata().getGeneration();
+    ProviderConfigStatus before = config.getStatus();
+    ProviderConfigStatus status = new ProviderConfigStatus();
+    status.setObservedGeneration(generation);
+    status.setActiveJobs(activeJobs.applyAsInt(name));
+    status.setOffers(before == null ? List.of() : before.getOffers());
+
+    ProbeResult outcome;
+    try {
+      Credentials credentials = credentials(config.getSpec(), context);
+      GpuProvider provider = providers.connect(name, generation, config.getSpec(), credentials);
+      outcome = probe(name, generation, credentials, provider);
+      if (outcome.ready()) {
+        status.setOffers(OfferCatalog.merge(provider.offers(), config.getSpec().getPrices()));
+      }
+    } catch (ProviderException e) {
+      outcome = ProbeResult.notReady(e.reason(), e.getMessage());
+    }
+    status.setConditions(Conditions.with(before == null ? null : before.getConditions(),
+        ProviderConfigCondition.READY, outcome.ready(), outcome.reason(), outcome.message(), generation, clock.instant()));
+    recordTransition(config, before, outcome);
+
+    UpdateControl<ProviderConfig> control;
+    if (status.equals(before)) {
+      control = UpdateControl.noUpdate();
+    } else {
+      config.setStatus(status);
+      control = UpdateControl.patchStatus(config);
+    }
+    return control.rescheduleAfter(probeInterval);
+  }
+
+  private ProbeResult probe(String name, long generation, Credentials credentials, GpuProvider provider) {
+    Instant now = clock.instant();
+    Probe last = probes.get(name);
+    if (last != null && last.generation() == generation && last.credentials().equals(credentials)
+        && now.isBefore(last.at().plus(probeInterval))) {
+      return last.result();
+    }
+    ProbeResult result = provider.probe();
+    probes.put(name, new Probe(generation, credentials, now, result));
+    return result;
+  }
+
+  /** Reads the credentials Secret by name; never logs or returns its values anywhere but to the provider. */
+  private static Credentials credentials(ProviderConfigSpec spec, Context<ProviderConfig> context)
+      throws ProviderException.InvalidRequest {
+    if (spec.getCredentialsSecretRef() == null) {
+      return Credentials.NONE;
+    }
+    String namespace = spec.getCredentialsSecretRef().getNamespace();
+    String secretName = spec.getCredentialsSecretRef().getName();
+    return SecretData.read(context.getClient(), namespace, secretName).map(Credentials::new)
+        .orElseThrow(() -> new ProviderException.InvalidRequest("SecretNotFound",
+            "credentials Secret " + namespace + "/" + secretName + " does not exist"));
+  }
+
+  private void recordTransition(ProviderConfig config, ProviderConfigStatus before, ProbeResult outcome) {
+    Condition old = before == null ? null
+        : Conditions.find(before.getConditions(), ProviderConfigCondition.READY).orElse(null);
+    if (old != null && Objects.equals(old.getStatus(), outcome.ready() ? Conditions.TRUE : Conditions.FALSE)
+        && Objects.equals(old.getReason(), outcome.reason())) {
+      return;
+    }
+    LOG.info("ProviderConfig {}: Ready={} ({}): {}", config.getMetadata().getName(), outcome.ready(), outcome.reason(),
+        outcome.message());
+    if (outcome.ready()) {
+      recorder.normal(config, outcome.reason(), outcome.message());
+    } else {
+      recorder.warning(config, outcome.reason(), outcome.message());
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package io.gpucompute.status;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Reads and writes a status's conditions the Kubernetes way: one condition per type, a CamelCase reason,
+ * and a {@code lastTransitionTime} that changes only when the condition's status flips.
+ */
+public final class Conditions {
+
+  /** Condition status values. */
+  public static final String TRUE = "True";
+  public static final String FALSE = "False";
+
+  private Conditions() {}
+
+  /** The condition of {@code type}, if present. */
+  public static Optional<Condition> find(List<Condition> conditions, String type) {
+    return conditions == null ? Optional.empty()
+        : conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
+  }
+
+  /** Whether the condition of {@code type} is present and True. */
+  public static boolean isTrue(List<Condition> conditions, String type) {
+    return find(conditions, type).map(c -> TRUE.equals(c.getStatus())).orElse(false);
+  }
+
+  /**
+   * Returns a copy of {@code conditions} with the condition of {@code type} set. Keeps the old
+   * {@code lastTransitionTime} when the status did not flip, so a status rewritten with the same facts is
+   * equal to the old one and is not patched.
+   */
+  public static List<Condition> with(List<Condition> conditions, String type, boolean status, String reason,
+      String message, Long observedGeneration, Instant now) {
+    String statusValue = status ? TRUE : FALSE;
+    Optional<Condition> existing = find(conditions, type);
+    String transitionTime = existing.filter(c -> statusValue.equals(c.getStatus()))
+        .map(Condition::getLastTransitionTime)
+        .orElse(Timestamps.format(now));
+    Condition updated = new Condition(transitionTime, message, observedGeneration, reason, statusValue, type);
+    List<Condition> result = new ArrayList<>();
+    boolean replaced = false;
+    for (Condition condition : conditions == null ? List.<Condition>of() : conditions) {
+      if (type.equals(condition.getType())) {
+        result.add(updated);
+        replaced = true;
+      } else {
+        result.add(condition);
+      }
+    }
+    if (!replaced) {
+      result.add(updated);
+    }
+    return result;
+  }
+
+  /** Returns a copy of {@code conditions} without the condition of {@code type}. */
+  public static List<Condition> without(List<Condition> conditions, String type) {
+    List<Condition> result = new ArrayList<>(conditions == null ? List.of() : conditions);
+    result.removeIf(c -> Objects.equals(type, c.getType()));
+    return result;
+  }
+}
