@@ -32,9 +32,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -56,6 +58,7 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
   public static final String BY_PROVIDER_CONFIG = "byProviderConfig";
   private static final Logger LOG = LoggerFactory.getLogger(GpuJobReconciler.class);
   private static final Duration CLEANUP_RETRY = Duration.ofSeconds(30);
+  private static final Duration STALE_CACHE_RETRY = Duration.ofMillis(250);
 
   private final ProviderRegistry providers;
   private final AdmissionQueue queue;
@@ -65,6 +68,12 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
   private final Clock clock;
   private final JobTiming timing;
   private final Consumer<String> providerConfigChanged;
+  /**
+   * The highest attempt this process submitted, by job uid: Kubernetes controllers' "expectations". A
+   * reconcile may start from a cached job that does not show this process's latest status write yet; acting
+   * on it could forget a running attempt. Such a reconcile waits for the cache instead.
+   */
+  private final Map<String, Integer> submittedAttempts = new ConcurrentHashMap<>();
   private final SimpleInboundEventSource<GpuJob> wakeUps = new SimpleInboundEventSource<>("gpujob-wakeups");
   private volatile io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache<GpuJob> jobs;
 
@@ -114,6 +123,12 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
   @Override
   public UpdateControl<GpuJob> reconcile(GpuJob job, Context<GpuJob> context) throws ProviderException {
     Instant now = clock.instant();
+    int seenAttempts = job.getStatus() == null || job.getStatus().getAttempts() == null ? 0 : job.getStatus().getAttempts();
+    if (seenAttempts < submittedAttempts.getOrDefault(job.getMetadata().getUid(), 0)) {
+      LOG.debug("GpuJob {}/{}: cache lags behind attempt {}; waiting for it", job.getMetadata().getNamespace(),
+          job.getMetadata().getName(), submittedAttempts.get(job.getMetadata().getUid()));
+      return UpdateControl.<GpuJob>noUpdate().rescheduleAfter(STALE_CACHE_RETRY);
+    }
     String configName = job.getSpec().getProviderConfigRef().getName();
     Optional<ProviderConfig> config = context.getSecondaryResource(ProviderConfig.class);
     Optional<GpuProvider> provider = providers.find(configName);
@@ -157,6 +172,7 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
     if (action instanceof Decision.Submit submit) {
       try {
         SubmitResult result = provider.orElseThrow().submit(workloadSpecs.build(job, submit.attempt()));
+        submittedAttempts.merge(job.getMetadata().getUid(), submit.attempt(), Math::max);
         return JobDecider.submitted(decision, submit.attempt(), result);
       } catch (ProviderException.InvalidRequest | ProviderException.NoCapacity | ProviderException.InvalidCredentials e) {
         queue.release(configName, JobQueueSnapshot.id(job));
@@ -211,6 +227,7 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
   public DeleteControl cleanup(GpuJob job, Context<GpuJob> context) {
     String configName = job.getSpec().getProviderConfigRef().getName();
     queue.release(configName, JobQueueSnapshot.id(job));
+    submittedAttempts.remove(job.getMetadata().getUid());
     int attempts = job.getStatus() == null || job.getStatus().getAttempts() == null ? 0 : job.getStatus().getAttempts();
     if (attempts == 0) {
       return DeleteControl.defaultDelete();

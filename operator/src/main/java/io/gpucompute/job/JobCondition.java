@@ -6,13 +6,13 @@ public final class JobCondition {
   public static final String SUBMITTED = "Submitted";
   /** True while the workload runs. */
   public static final String RUNNING = "Running";
-  /** Present and True once the job succeeded (batch/v1 Job's Complete). */
+  /** True once the job succeeded (batch/v1 Job's Complete). */
   public static final String COMPLETE = "Complete";
-  /** Present and True once the job failed for good (batch/v1 Job's Failed). */
+  /** True once the job failed for good (batch/v1 Job's Failed). */
   public static final String FAILED = "Failed";
-  /** Present and True while the operator works towards the spec (kstatus). */
+  /** True while the operator works towards the spec (kstatus). */
   public static final String RECONCILING = "Reconciling";
-  /** Present and True when the job cannot progress without a change to it or its provider (kstatus). */
+  /** True when the job cannot progress without a change to it or its provider (kstatus). */
   public static final String STALLED = "Stalled";
 
   private JobCondition() {}

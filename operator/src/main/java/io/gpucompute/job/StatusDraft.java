@@ -125,21 +125,14 @@ final class StatusDraft {
       conditions = Conditions.with(conditions, JobCondition.SUBMITTED, submitted,
           submitted ? JobReason.WORKLOAD_SUBMITTED : reason, message, generation, now);
     }
-    boolean running = phase == JobPhase.Running;
-    conditions = Conditions.with(conditions, JobCondition.RUNNING, running, reason, message, generation, now);
-    conditions = phase == JobPhase.Succeeded
-        ? Conditions.with(conditions, JobCondition.COMPLETE, true, reason, message, generation, now)
-        : Conditions.without(conditions, JobCondition.COMPLETE);
-    conditions = phase == JobPhase.Failed
-        ? Conditions.with(conditions, JobCondition.FAILED, true, reason, message, generation, now)
-        : Conditions.without(conditions, JobCondition.FAILED);
+    // Every condition type is always present, in one order, so a reader never has to tell "absent" from
+    // "False", and a status update replaces values rather than reshaping the list.
+    conditions = Conditions.with(conditions, JobCondition.RUNNING, phase == JobPhase.Running, reason, message, generation, now);
+    conditions = Conditions.with(conditions, JobCondition.COMPLETE, phase == JobPhase.Succeeded, reason, message, generation, now);
+    conditions = Conditions.with(conditions, JobCondition.FAILED, phase == JobPhase.Failed, reason, message, generation, now);
     boolean reconciling = !stalled && !phase.isTerminal() && phase != JobPhase.Suspended;
-    conditions = reconciling
-        ? Conditions.with(conditions, JobCondition.RECONCILING, true, reason, message, generation, now)
-        : Conditions.without(conditions, JobCondition.RECONCILING);
-    conditions = stalled
-        ? Conditions.with(conditions, JobCondition.STALLED, true, reason, message, generation, now)
-        : Conditions.without(conditions, JobCondition.STALLED);
+    conditions = Conditions.with(conditions, JobCondition.RECONCILING, reconciling, reason, message, generation, now);
+    conditions = Conditions.with(conditions, JobCondition.STALLED, stalled, reason, message, generation, now);
     status.setConditions(conditions);
     return this;
   }

@@ -1,0 +1,75 @@
+package io.gpucompute.operator;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.gpucompute.api.v1alpha1.EnvVar;
+import io.gpucompute.api.v1alpha1.GpuJob;
+import io.gpucompute.api.v1alpha1.GpuJobSpec;
+import io.gpucompute.api.v1alpha1.GpuPrice;
+import io.gpucompute.api.v1alpha1.GpuRequest;
+import io.gpucompute.api.v1alpha1.LocalGpu;
+import io.gpucompute.api.v1alpha1.LocalProviderSpec;
+import io.gpucompute.api.v1alpha1.ProviderConfig;
+import io.gpucompute.api.v1alpha1.ProviderConfigReference;
+import io.gpucompute.api.v1alpha1.ProviderConfigSpec;
+import io.gpucompute.api.v1alpha1.ProviderType;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** Builders and installers of the objects the operator tests apply. */
+public final class TestResources {
+
+  private TestResources() {}
+
+  /** Installs the generated CRDs (from the build's output on the classpath). */
+  public static void installCrds(KubernetesClient client) {
+    for (String name : List.of("gpujobs.gpucompute.io-v1.yml", "providerconfigs.gpucompute.io-v1.yml")) {
+      try (InputStream in = TestResources.class.getResourceAsStream("/META-INF/fabric8/" + name)) {
+        CustomResourceDefinition crd = client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
+        client.resource(crd).createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+  }
+
+  public static void createNamespace(KubernetesClient client, String name, Map<String, String> labels) {
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).withLabels(labels)
+        .endMetadata().build()).create();
+  }
+
+  /** A Local ProviderConfig with {@code gpus} declared A100s at 2 USD per GPU-hour. */
+  public static ProviderConfig localProvider(String name, int gpus, Consumer<ProviderConfigSpec> customize) {
+    ProviderConfig config = new ProviderConfig();
+    config.setMetadata(new ObjectMetaBuilder().withName(name).build());
+    ProviderConfigSpec spec = new ProviderConfigSpec();
+    spec.setType(ProviderType.Local);
+    LocalProviderSpec local = new LocalProviderSpec();
+    local.setGpus(List.of(new LocalGpu("A100", gpus)));
+    spec.setLocal(local);
+    spec.setPrices(List.of(new GpuPrice("A100", "2")));
+    customize.accept(spec);
+    config.setSpec(spec);
+    return config;
+  }
+
+  /** A job that runs {@code script} with sh on one A100 of ProviderConfig {@code provider}. */
+  public static GpuJob shellJob(String namespace, String name, String provider, String script,
+      Consumer<GpuJobSpec> customize) {
+    GpuJob job = new GpuJob();
+    job.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+    GpuJobSpec spec = new GpuJobSpec();
+    spec.setProviderConfigRef(new ProviderConfigReference(provider));
+    spec.setImage("busybox:1.36");
+    spec.setCommand(List.of("sh", "-c", script));
+    spec.setGpu(GpuRequest.of("A100", 1));
+    spec.setEnv(List.of(EnvVar.plain("GREETING", "hello")));
+    customize.accept(spec);
+    job.setSpec(spec);
+    return job;
+  }
+}

@@ -1,0 +1,234 @@
+package io.gpucompute.provider;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract every {@link GpuProvider} adapter passes. An adapter's test extends this class, supplies the provider
+ * and workloads that suit it, and the adapter-specific ground truth ({@link #workloadsStartedFor},
+ * {@link #assertNothingLeftRunning}) that the provider's own answers are checked against.
+ *
+ * <p>Every key a test makes through {@link #newKey} is cancelled after the test, so nothing keeps running. Tests
+ * wait on conditions (Awaitility), never for a fixed time.
+ */
+public abstract class GpuProviderContractTest {
+
+  /** The line {@link #succeedingWorkload} prints. */
+  protected static final String SUCCESS_MARKER = "gpucompute-contract-ok";
+  /** The environment variable {@link #succeedingWorkload} sets and prints. */
+  protected static final String GREETING_VARIABLE = "GREETING";
+  /** Its value: it must show in the output, and never in {@link WorkloadSpec#toString}. */
+  protected static final String GREETING_VALUE = "hello-from-env-5f1c2a";
+  /** The exit code of {@link #failingWorkload}. */
+  protected static final int FAILING_EXIT_CODE = 3;
+
+  private final List<WorkloadKey> keys = new ArrayList<>();
+
+  /** The provider under test; the same instance for the whole test. */
+  protected abstract GpuProvider provider();
+
+  /** Prints {@link #SUCCESS_MARKER} and the value of {@link #GREETING_VARIABLE}, which it sets, then exits 0. */
+  protected abstract WorkloadSpec succeedingWorkload(WorkloadKey key);
+
+  /** Exits with {@link #FAILING_EXIT_CODE}. */
+  protected abstract WorkloadSpec failingWorkload(WorkloadKey key);
+
+  /** Runs far longer than any test (it is cancelled). */
+  protected abstract WorkloadSpec longRunningWorkload(WorkloadKey key);
+
+  /** Asks for a GPU type the provider does not offer. */
+  protected abstract WorkloadSpec unknownGpuTypeWorkload(WorkloadKey key);
+
+  /**
+   * The ground truth, not the provider's word: how many workloads were really started for {@code key} (processes
+   * launched, pods or instances created).
+   */
+  protected abstract int workloadsStartedFor(WorkloadKey key);
+
+  /** Fails unless nothing of the workload for {@code key} runs any more (processes, pods, instances). */
+  protected abstract void assertNothingLeftRunning(WorkloadKey key);
+
+  /** How long a short workload may take from submit to finished. */
+  protected abstract Duration completionTimeout();
+
+  /** A fresh key; cancelled after the test. */
+  protected final WorkloadKey newKey() {
+    String id = UUID.randomUUID().toString();
+    WorkloadKey key = new WorkloadKey("contract", "job-" + id.substring(0, 8), id, 1);
+    keys.add(key);
+    return key;
+  }
+
+  @AfterEach
+  void cancelEverything() throws ProviderException {
+    for (WorkloadKey key : keys) {
+      provider().cancel(key);
+    }
+  }
+
+  @Test
+  void probeIsReady() {
+    ProbeResult probe = provider().probe();
+
+    assertThat(probe.ready()).as("probe: %s", probe).isTrue();
+    assertThat(probe.reason()).isEqualTo("ProbeSucceeded");
+  }
+
+  @Test
+  void offersTheContractsGpuType() throws ProviderException {
+    String gpuType = succeedingWorkload(newKey()).gpu().type();
+
+    assertThat(provider().offers()).extracting(Offer::gpuType).anySatisfy(
+        offered -> assertThat(offered).isEqualToIgnoringCase(gpuType));
+  }
+
+  @Test
+  void succeedingWorkloadSucceedsWithItsOutput() throws ProviderException {
+    WorkloadKey key = newKey();
+
+    SubmitResult submitted = provider().submit(succeedingWorkload(key));
+    Observation finished = awaitFinished(key);
+
+    assertThat(finished.state()).as("observation: %s", finished).isEqualTo(WorkloadState.SUCCEEDED);
+    assertThat(finished.exitCode()).isZero();
+    assertThat(finished.externalId()).isEqualTo(submitted.externalId());
+    assertThat(finished.logTail()).contains(SUCCESS_MARKER).contains(GREETING_VALUE);
+    assertNothingLeftRunning(key);
+  }
+
+  @Test
+  void failingWorkloadFailsWithItsExitCode() throws ProviderException {
+    WorkloadKey key = newKey();
+
+    provider().submit(failingWorkload(key));
+    Observation finished = awaitFinished(key);
+
+    assertThat(finished.state()).as("observation: %s", finished).isEqualTo(WorkloadState.FAILED);
+    assertThat(finished.exitCode()).isEqualTo(FAILING_EXIT_CODE);
+  }
+
+  @Test
+  void submittingTwiceStartsOneWorkload() throws ProviderException {
+    WorkloadKey key = newKey();
+    WorkloadSpec spec = longRunningWorkload(key);
+
+    SubmitResult first = provider().submit(spec);
+    SubmitResult second = provider().submit(spec);
+
+    assertThat(second.externalId()).isEqualTo(first.externalId());
+    assertExactlyOneStarted(key);
+  }
+
+  @Test
+  void concurrentSubmitsStartOneWorkload() throws Exception {
+    WorkloadKey key = newKey();
+    WorkloadSpec spec = longRunningWorkload(key);
+    CyclicBarrier start = new CyclicBarrier(2);
+    Callable<SubmitResult> submit = () -> {
+      start.await(10, TimeUnit.SECONDS);
+      return provider().submit(spec);
+    };
+
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try {
+      Future<SubmitResult> first = threads.submit(submit);
+      Future<SubmitResult> second = threads.submit(submit);
+
+      assertThat(second.get(30, TimeUnit.SECONDS).externalId())
+          .isEqualTo(first.get(30, TimeUnit.SECONDS).externalId());
+    } finally {
+      threads.shutdownNow();
+    }
+    assertExactlyOneStarted(key);
+  }
+
+  @Test
+  void cancelStopsARunningWorkload() throws ProviderException {
+    WorkloadKey key = newKey();
+    provider().submit(longRunningWorkload(key));
+    awaitState(key, WorkloadState.RUNNING);
+
+    provider().cancel(key);
+
+    await().atMost(completionTimeout()).untilAsserted(() -> {
+      assertThat(provider().observe(key).state()).isNotEqualTo(WorkloadState.RUNNING);
+      assertNothingLeftRunning(key);
+    });
+  }
+
+  @Test
+  void cancelIsIdempotent() throws ProviderException {
+    WorkloadKey key = newKey();
+    provider().submit(longRunningWorkload(key));
+    awaitState(key, WorkloadState.RUNNING);
+
+    provider().cancel(key);
+
+    assertThatCode(() -> provider().cancel(key)).doesNotThrowAnyException();
+    await().atMost(completionTimeout()).untilAsserted(() -> assertNothingLeftRunning(key));
+  }
+
+  @Test
+  void cancellingAnUnknownKeyIsANoOp() {
+    assertThatCode(() -> provider().cancel(newKey())).doesNotThrowAnyException();
+  }
+
+  @Test
+  void observingAnUnknownKeyIsNotFound() throws ProviderException {
+    assertThat(provider().observe(newKey()).state()).isEqualTo(WorkloadState.NOT_FOUND);
+  }
+
+  @Test
+  void unknownGpuTypeIsAnInvalidRequestThatListsTheOffers() throws ProviderException {
+    WorkloadKey key = newKey();
+    List<String> offered = provider().offers().stream().map(Offer::gpuType).toList();
+
+    assertThatThrownBy(() -> provider().submit(unknownGpuTypeWorkload(key)))
+        .isInstanceOf(ProviderException.InvalidRequest.class)
+        .hasMessageContainingAll(offered.toArray(String[]::new));
+    assertThat(workloadsStartedFor(key)).isZero();
+  }
+
+  @Test
+  void specToStringNeverShowsEnvValues() {
+    WorkloadSpec spec = succeedingWorkload(newKey());
+
+    assertThat(spec.env()).containsKey(GREETING_VARIABLE);
+    assertThat(spec.toString()).contains(GREETING_VARIABLE);
+    spec.env().values().forEach(value -> assertThat(spec.toString()).doesNotContain(value));
+  }
+
+  /** Waits until the workload has ended, and returns the last observation. */
+  protected final Observation awaitFinished(WorkloadKey key) {
+    return await().atMost(completionTimeout()).pollInterval(Duration.ofMillis(50))
+        .until(() -> provider().observe(key), observation -> observation.state().isFinished());
+  }
+
+  /** Waits until the workload is in {@code state}. */
+  protected final Observation awaitState(WorkloadKey key, WorkloadState state) {
+    return await().atMost(completionTimeout()).pollInterval(Duration.ofMillis(50))
+        .until(() -> provider().observe(key), observation -> observation.state() == state);
+  }
+
+  /** Waits until one workload was started for {@code key}, then checks that no second one follows. */
+  private void assertExactlyOneStarted(WorkloadKey key) {
+    await().atMost(completionTimeout()).until(() -> workloadsStartedFor(key) >= 1);
+    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+        .until(() -> workloadsStartedFor(key) == 1);
+  }
+}

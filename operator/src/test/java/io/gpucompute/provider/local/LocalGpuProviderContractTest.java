@@ -1,0 +1,98 @@
+package io.gpucompute.provider.local;
+
+import io.gpucompute.provider.GpuProvider;
+import io.gpucompute.provider.GpuProviderContractTest;
+import io.gpucompute.provider.ProviderException;
+import io.gpucompute.provider.WorkloadKey;
+import io.gpucompute.provider.WorkloadSpec;
+import io.gpucompute.provider.Credentials;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Local provider against the provider contract: two declared A100s, no nvidia-smi, {@code sh -c} workloads.
+ * Every workload first appends a line to its own file under {@code starts/}: the ground truth of how often it was
+ * launched.
+ */
+class LocalGpuProviderContractTest extends GpuProviderContractTest {
+
+  @TempDir Path temp;
+
+  private LocalSettings settings;
+  private GpuProvider provider;
+  private Path starts;
+
+  @BeforeEach
+  void createProvider() throws ProviderException, IOException {
+    settings = new LocalSettings(temp.resolve("state"), LocalTestSupport.NO_NVIDIA_SMI, Duration.ofSeconds(2));
+    starts = Files.createDirectories(temp.resolve("starts"));
+    provider = new LocalProviderFactory(settings).create("local", LocalTestSupport.spec("A100", 2), Credentials.NONE);
+  }
+
+  @AfterEach
+  void closeProvider() {
+    provider.close();
+  }
+
+  @Override
+  protected GpuProvider provider() {
+    return provider;
+  }
+
+  @Override
+  protected WorkloadSpec succeedingWorkload(WorkloadKey key) {
+    return workload(key, "A100", "echo " + SUCCESS_MARKER + "; echo \"$" + GREETING_VARIABLE + "\"",
+        Map.of(GREETING_VARIABLE, GREETING_VALUE));
+  }
+
+  @Override
+  protected WorkloadSpec failingWorkload(WorkloadKey key) {
+    return workload(key, "A100", "echo failing; exit " + FAILING_EXIT_CODE, Map.of());
+  }
+
+  @Override
+  protected WorkloadSpec longRunningWorkload(WorkloadKey key) {
+    return workload(key, "A100", "sleep 300", Map.of());
+  }
+
+  @Override
+  protected WorkloadSpec unknownGpuTypeWorkload(WorkloadKey key) {
+    return workload(key, "B200", "echo never", Map.of());
+  }
+
+  @Override
+  protected int workloadsStartedFor(WorkloadKey key) {
+    try {
+      return (int) Files.readAllLines(startsFile(key)).stream().filter(line -> !line.isBlank()).count();
+    } catch (NoSuchFileException e) {
+      return 0;
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  protected void assertNothingLeftRunning(WorkloadKey key) {
+    LocalTestSupport.assertNothingLeftRunning(settings, key);
+  }
+
+  @Override
+  protected Duration completionTimeout() {
+    return Duration.ofSeconds(20);
+  }
+
+  private WorkloadSpec workload(WorkloadKey key, String gpuType, String script, Map<String, String> env) {
+    return LocalTestSupport.shell(key, gpuType, 1, "echo started >> '" + startsFile(key) + "'; " + script, env);
+  }
+
+  private Path startsFile(WorkloadKey key) {
+    return starts.resolve(key.workloadName());
+  }
+}
