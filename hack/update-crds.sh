@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Regenerates the CRDs from the Java API and copies them to crds/, where kubectl apply -f crds/ finds them.
+# CommittedCrdsTest fails the build when crds/ and the generated CRDs differ.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+./mvnw -q -B process-classes -pl operator
+generated=operator/target/classes/META-INF/fabric8
+for crd in gpujobs.gpucompute.io providerconfigs.gpucompute.io; do
+  cp "$generated/$crd-v1.yml" "crds/$crd.yaml"
+done
+echo "crds/ updated from the Java API"
