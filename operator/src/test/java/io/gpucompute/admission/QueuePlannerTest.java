@@ -1,0 +1,86 @@
+package io.gpucompute.admission;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gpucompute.job.Admission;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class QueuePlannerTest {
+
+  private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+  private static QueueEntry job(String id, int priority, int secondsAfterT0, String type, int gpus) {
+    return new QueueEntry(id, priority, T0.plusSeconds(secondsAfterT0), type, gpus);
+  }
+
+  private static Admission.Waiting waiting(Map<String, Admission> plan, String id) {
+    assertThat(plan.get(id)).isInstanceOf(Admission.Waiting.class);
+    return (Admission.Waiting) plan.get(id);
+  }
+
+  @Test
+  void admitsHighestPriorityFirstThenOldest() {
+    Map<String, Admission> plan = QueuePlanner.plan(List.of(
+        job("old-low", 0, 0, "A100", 1), job("new-high", 5, 30, "A100", 1), job("new-low", 0, 60, "A100", 1)),
+        List.of(), new Capacity(null, Map.of("A100", 1)));
+
+    assertThat(plan.get("new-high")).isInstanceOf(Admission.Admitted.class);
+    assertThat(waiting(plan, "old-low").position()).isEqualTo(1);
+    assertThat(waiting(plan, "new-low").position()).isEqualTo(2);
+    assertThat(waiting(plan, "old-low").reason()).isEqualTo("GpusBusy");
+  }
+
+  @Test
+  void maxConcurrentJobsCountsWhatAlreadyRuns() {
+    Map<String, Admission> plan = QueuePlanner.plan(List.of(job("a", 0, 0, "H100", 1), job("b", 0, 1, "H100", 1)),
+        List.of(job("running", 0, -60, "H100", 1)), new Capacity(2, Map.of()));
+
+    assertThat(plan.get("a")).isInstanceOf(Admission.Admitted.class);
+    assertThat(waiting(plan, "b").reason()).isEqualTo("ProviderAtCapacity");
+  }
+
+  @Test
+  void aBigJobIsNotStarvedBySmallerOnesOfItsTypeButOtherTypesGoAhead() {
+    Map<String, Admission> plan = QueuePlanner.plan(List.of(
+        job("big", 0, 0, "A100", 2), job("small", 0, 10, "A100", 1), job("other-type", 0, 20, "T4", 1)),
+        List.of(job("running", 0, -60, "A100", 1)), new Capacity(null, Map.of("A100", 2, "T4", 1)));
+
+    assertThat(waiting(plan, "big").position()).isEqualTo(1);
+    assertThat(waiting(plan, "small").position()).isEqualTo(2);
+    assertThat(plan.get("other-type")).isInstanceOf(Admission.Admitted.class);
+  }
+
+  @Test
+  void aJobNeedingMoreGpusThanExistGoesToTheProviderToBeRefusedInsteadOfBlockingItsType() {
+    Map<String, Admission> plan = QueuePlanner.plan(List.of(job("huge", 0, 0, "A100", 8), job("ok", 0, 10, "A100", 1)),
+        List.of(), new Capacity(null, Map.of("a100", 2)));
+
+    assertThat(plan.get("huge")).isInstanceOf(Admission.Admitted.class);
+    assertThat(plan.get("ok")).isInstanceOf(Admission.Admitted.class);
+  }
+
+  @Test
+  void theQueueReservesWhatItAdmitsUntilTheCacheShowsIt() {
+    AdmissionQueue queue = new AdmissionQueue();
+    QueueEntry first = job("first", 0, 0, "A100", 1);
+    QueueEntry second = job("second", 0, 1, "A100", 1);
+    Capacity oneGpu = new Capacity(null, Map.of("A100", 1));
+    // Both reconciles read a cache in which neither job runs yet.
+    AdmissionQueue.Snapshot stale = new AdmissionQueue.Snapshot(List.of(first, second), List.of(), oneGpu);
+
+    assertThat(queue.admit("local", first, stale)).isInstanceOf(Admission.Admitted.class);
+    assertThat(queue.admit("local", second, stale)).isInstanceOf(Admission.Waiting.class);
+
+    // The first job is deleted before it starts: its reservation goes, and the second may take the GPU.
+    queue.release("local", "first");
+    AdmissionQueue.Snapshot firstGone = new AdmissionQueue.Snapshot(List.of(second), List.of(), oneGpu);
+    assertThat(queue.admit("local", second, firstGone)).isInstanceOf(Admission.Admitted.class);
+    assertThat(queue.reservations("local")).isEqualTo(1);
+    AdmissionQueue.Snapshot caughtUp = new AdmissionQueue.Snapshot(List.of(), List.of(second), oneGpu);
+    assertThat(queue.admit("local", first, caughtUp)).isInstanceOf(Admission.Waiting.class);
+    assertThat(queue.reservations("local")).isZero();
+  }
+}
