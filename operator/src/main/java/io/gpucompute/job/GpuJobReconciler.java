@@ -59,6 +59,7 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
   private static final Logger LOG = LoggerFactory.getLogger(GpuJobReconciler.class);
   private static final Duration CLEANUP_RETRY = Duration.ofSeconds(30);
   private static final Duration STALE_CACHE_RETRY = Duration.ofMillis(250);
+  private static final Duration PROVIDER_WAIT = Duration.ofSeconds(2);
 
   private final ProviderRegistry providers;
   private final AdmissionQueue queue;
@@ -137,7 +138,14 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
     GpuJobStatus before = job.getStatus();
 
     Observation observation = null;
-    if (before != null && before.getPhase() != null && before.getPhase().holdsWorkload() && provider.isPresent()) {
+    if (before != null && before.getPhase() != null && before.getPhase().holdsWorkload()) {
+      if (provider.isEmpty()) {
+        // After a restart the provider exists only once its ProviderConfig is reconciled. Until then the workload
+        // can be neither observed nor stopped, so nothing is decided about it.
+        LOG.debug("GpuJob {}/{}: waiting for provider {} to observe attempt {}", job.getMetadata().getNamespace(),
+            job.getMetadata().getName(), configName, before.getAttempts());
+        return UpdateControl.<GpuJob>noUpdate().rescheduleAfter(PROVIDER_WAIT);
+      }
       observation = provider.get().observe(WorkloadSpecs.key(job, before.getAttempts()));
     }
     Admission admission = Admission.NOT_ASKED;

@@ -132,7 +132,9 @@ final class StatusDraft {
     conditions = Conditions.with(conditions, JobCondition.FAILED, phase == JobPhase.Failed, reason, message, generation, now);
     boolean reconciling = !stalled && !phase.isTerminal() && phase != JobPhase.Suspended;
     conditions = Conditions.with(conditions, JobCondition.RECONCILING, reconciling, reason, message, generation, now);
-    conditions = Conditions.with(conditions, JobCondition.STALLED, stalled, reason, message, generation, now);
+    // kstatus reads Stalled=True as "failed"; without it a Failed job would look Current (healthy) to Flux.
+    conditions = Conditions.with(conditions, JobCondition.STALLED, stalled || phase == JobPhase.Failed, reason, message,
+        generation, now);
     status.setConditions(conditions);
     return this;
   }

@@ -93,13 +93,13 @@ class JobDeciderTest {
             Decision.StopWorkload.class, Set.of(JobCondition.RECONCILING)),
         new Row("workload failed, no retries left", TestJobs.running(s -> {}, 1, T0), USABLE, Admission.NOT_ASKED,
             observed(WorkloadState.FAILED, 3, later), later, JobPhase.Failed, JobReason.BACKOFF_LIMIT_EXCEEDED,
-            Decision.StopWorkload.class, Set.of(JobCondition.SUBMITTED, JobCondition.FAILED)),
+            Decision.StopWorkload.class, Set.of(JobCondition.SUBMITTED, JobCondition.FAILED, JobCondition.STALLED)),
         new Row("workload lost, retries left", TestJobs.running(s -> s.setBackoffLimit(1), 1, T0), USABLE,
             Admission.NOT_ASKED, observed(WorkloadState.LOST, null, null), later, JobPhase.Queued, JobReason.RETRY_BACKOFF,
             Decision.StopWorkload.class, Set.of(JobCondition.RECONCILING)),
         new Row("deadline passes while running", TestJobs.running(s -> s.setActiveDeadlineSeconds(60L), 1, T0), USABLE,
             Admission.NOT_ASKED, observed(WorkloadState.RUNNING, null, null), later, JobPhase.Failed,
-            JobReason.DEADLINE_EXCEEDED, Decision.StopWorkload.class, Set.of(JobCondition.SUBMITTED, JobCondition.FAILED)),
+            JobReason.DEADLINE_EXCEEDED, Decision.StopWorkload.class, Set.of(JobCondition.SUBMITTED, JobCondition.FAILED, JobCondition.STALLED)),
         new Row("suspended while running", TestJobs.running(s -> s.setSuspend(true), 1, T0), USABLE, Admission.NOT_ASKED,
             observed(WorkloadState.RUNNING, null, null), later, JobPhase.Suspended, JobReason.SUSPENDED,
             Decision.StopWorkload.class, Set.of()),
@@ -114,7 +114,7 @@ class JobDeciderTest {
           s.setAttempts(1);
           s.setAttemptStartTime("2026-01-01T00:00:00Z");
         }), USABLE, Admission.NOT_ASKED, Observation.notFound(), T0.plusSeconds(61), JobPhase.Failed,
-            JobReason.BACKOFF_LIMIT_EXCEEDED, Decision.StopWorkload.class, Set.of(JobCondition.SUBMITTED, JobCondition.FAILED))
+            JobReason.BACKOFF_LIMIT_EXCEEDED, Decision.StopWorkload.class, Set.of(JobCondition.SUBMITTED, JobCondition.FAILED, JobCondition.STALLED))
     ).map(Arguments::of);
   }
 
