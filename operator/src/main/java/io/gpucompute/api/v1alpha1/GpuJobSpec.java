@@ -1,5 +1,6 @@
 package io.gpucompute.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
@@ -11,6 +12,7 @@ import lombok.Data;
 
 /** What a {@link GpuJob} runs, where, and under which limits. */
 @Data
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public class GpuJobSpec {
 
   @Required

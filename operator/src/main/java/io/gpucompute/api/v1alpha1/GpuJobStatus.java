@@ -1,5 +1,6 @@
 package io.gpucompute.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
@@ -8,6 +9,7 @@ import lombok.Data;
 
 /** What the operator observed of a {@link GpuJob}. Written by the operator only. */
 @Data
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public class GpuJobStatus {
 
   @JsonPropertyDescription("Summary of the lifecycle: Pending, Queued, Submitting, Running, Succeeded, Failed or Suspended. "

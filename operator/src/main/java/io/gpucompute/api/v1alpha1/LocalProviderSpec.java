@@ -1,5 +1,6 @@
 package io.gpucompute.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,6 +8,7 @@ import lombok.Data;
 
 /** Settings of the Local provider, which runs jobs as processes on the operator's host. */
 @Data
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public class LocalProviderSpec {
   @JsonPropertyDescription("The GPUs of a host without nvidia-smi, declared by type and count. When nvidia-smi is present, "
       + "the GPUs it reports are used instead. Declared GPUs get CUDA_VISIBLE_DEVICES indexes from 0.")

@@ -1,5 +1,6 @@
 package io.gpucompute.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
@@ -11,6 +12,7 @@ import lombok.Data;
 
 /** How to reach one provider account, and who may use it. */
 @Data
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public class ProviderConfigSpec {
 
   @Required
