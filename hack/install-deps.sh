@@ -174,6 +174,10 @@ main() {
   esac
   require_apt
   install_packages "${RUNTIME_PACKAGES[@]}"
+  # The e2e suite and the quick start drive the cluster with the real kubectl; Debian ships one too.
+  if ! command -v kubectl >/dev/null 2>&1; then
+    install_packages kubernetes-client
+  fi
   if [[ ${mode} == build ]]; then
     install_build_deps
   elif [[ ${mode} == auto ]]; then

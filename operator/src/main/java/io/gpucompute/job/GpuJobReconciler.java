@@ -1,6 +1,7 @@
 package io.gpucompute.job;
 
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.gpucompute.admission.AdmissionQueue;
 import io.gpucompute.api.v1alpha1.GpuJob;
 import io.gpucompute.api.v1alpha1.GpuJobStatus;
@@ -60,6 +61,12 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
   private static final Duration CLEANUP_RETRY = Duration.ofSeconds(30);
   private static final Duration STALE_CACHE_RETRY = Duration.ofMillis(250);
   private static final Duration PROVIDER_WAIT = Duration.ofSeconds(2);
+  /**
+   * How long a submit's expectation is honoured. If the status write after a submit failed, the cache never
+   * shows the attempt; after this the job is decided from the cache again, and the idempotent submit of the
+   * same attempt finds the workload already started.
+   */
+  private static final Duration EXPECTATION_TTL = Duration.ofSeconds(30);
 
   private final ProviderRegistry providers;
   private final AdmissionQueue queue;
@@ -74,7 +81,10 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
    * reconcile may start from a cached job that does not show this process's latest status write yet; acting
    * on it could forget a running attempt. Such a reconcile waits for the cache instead.
    */
-  private final Map<String, Integer> submittedAttempts = new ConcurrentHashMap<>();
+  private final Map<String, Expectation> submittedAttempts = new ConcurrentHashMap<>();
+
+  /** An attempt this process submitted, and until when a cache that does not show it yet is waited for. */
+  private record Expectation(int attempt, Instant until) {}
   private final SimpleInboundEventSource<GpuJob> wakeUps = new SimpleInboundEventSource<>("gpujob-wakeups");
   private volatile io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache<GpuJob> jobs;
 
@@ -124,10 +134,7 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
   @Override
   public UpdateControl<GpuJob> reconcile(GpuJob job, Context<GpuJob> context) throws ProviderException {
     Instant now = clock.instant();
-    int seenAttempts = job.getStatus() == null || job.getStatus().getAttempts() == null ? 0 : job.getStatus().getAttempts();
-    if (seenAttempts < submittedAttempts.getOrDefault(job.getMetadata().getUid(), 0)) {
-      LOG.debug("GpuJob {}/{}: cache lags behind attempt {}; waiting for it", job.getMetadata().getNamespace(),
-          job.getMetadata().getName(), submittedAttempts.get(job.getMetadata().getUid()));
+    if (cacheLagsBehindSubmit(job, now)) {
       return UpdateControl.<GpuJob>noUpdate().rescheduleAfter(STALE_CACHE_RETRY);
     }
     String configName = job.getSpec().getProviderConfigRef().getName();
@@ -162,14 +169,25 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
     if (wasActive(before) != after.getPhase().holdsWorkload()) {
       providerConfigChanged.accept(configName);
     }
-    UpdateControl<GpuJob> control;
-    if (after.equals(before)) {
-      control = UpdateControl.noUpdate();
-    } else {
-      job.setStatus(after);
-      control = UpdateControl.patchStatus(job);
-    }
+    UpdateControl<GpuJob> control = after.equals(before) ? UpdateControl.noUpdate()
+        : UpdateControl.patchStatus(statusPatch(job, after));
     return decision.requeueAfter() == null ? control : control.rescheduleAfter(decision.requeueAfter());
+  }
+
+  /** Whether the cached job does not show yet an attempt this process submitted a moment ago. */
+  private boolean cacheLagsBehindSubmit(GpuJob job, Instant now) {
+    Expectation expected = submittedAttempts.get(job.getMetadata().getUid());
+    if (expected == null) {
+      return false;
+    }
+    int seen = job.getStatus() == null || job.getStatus().getAttempts() == null ? 0 : job.getStatus().getAttempts();
+    if (seen >= expected.attempt() || now.isAfter(expected.until())) {
+      submittedAttempts.remove(job.getMetadata().getUid(), expected);
+      return false;
+    }
+    LOG.debug("GpuJob {}/{}: cache lags behind attempt {}; waiting for it", job.getMetadata().getNamespace(),
+        job.getMetadata().getName(), expected.attempt());
+    return true;
   }
 
   /** Performs the decision's action, and returns the decision as it stands after it. */
@@ -180,7 +198,8 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
     if (action instanceof Decision.Submit submit) {
       try {
         SubmitResult result = provider.orElseThrow().submit(workloadSpecs.build(job, submit.attempt()));
-        submittedAttempts.merge(job.getMetadata().getUid(), submit.attempt(), Math::max);
+        submittedAttempts.put(job.getMetadata().getUid(),
+            new Expectation(submit.attempt(), clock.instant().plus(EXPECTATION_TTL)));
         return JobDecider.submitted(decision, submit.attempt(), result);
       } catch (ProviderException.InvalidRequest | ProviderException.NoCapacity | ProviderException.InvalidCredentials e) {
         queue.release(configName, JobQueueSnapshot.id(job));
@@ -202,6 +221,18 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
       context.getClient().resource(job).delete();
     }
     return decision;
+  }
+
+  /**
+   * The object to patch status from: name, namespace and status only. Without a resourceVersion the write cannot
+   * fail on a cache that lags one write behind; the operator is the status's only writer.
+   */
+  private static GpuJob statusPatch(GpuJob job, GpuJobStatus status) {
+    GpuJob patch = new GpuJob();
+    patch.setMetadata(new ObjectMetaBuilder().withName(job.getMetadata().getName())
+        .withNamespace(job.getMetadata().getNamespace()).withUid(job.getMetadata().getUid()).build());
+    patch.setStatus(status);
+    return patch;
   }
 
   private static boolean wasActive(GpuJobStatus status) {
@@ -274,7 +305,6 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
     status.setConditions(conditions);
-    job.setStatus(status);
-    return ErrorStatusUpdateControl.patchStatus(job);
+    return ErrorStatusUpdateControl.patchStatus(statusPatch(job, status));
   }
 }

@@ -201,9 +201,13 @@ final class StatusDraft {
     return this;
   }
 
+  /**
+   * Records the provider's log tail. Null means the provider cannot show logs, and keeps what was there; an
+   * empty tail (nothing printed yet) is left out of the status, since the API server turns "" into null.
+   */
   StatusDraft logTail(String logTail) {
     if (logTail != null) {
-      status.setLogTail(logTail);
+      status.setLogTail(logTail.isEmpty() ? null : logTail);
     }
     return this;
   }

@@ -1,6 +1,7 @@
 package io.gpucompute.providerconfig;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.gpucompute.api.v1alpha1.ProviderConfig;
 import io.gpucompute.api.v1alpha1.ProviderConfigSpec;
 import io.gpucompute.api.v1alpha1.ProviderConfigStatus;
@@ -26,6 +27,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
@@ -40,6 +42,7 @@ public class ProviderConfigReconciler implements Reconciler<ProviderConfig> {
 
   public static final String NAME = "providerconfig";
   private static final Logger LOG = LoggerFactory.getLogger(ProviderConfigReconciler.class);
+  private static final Duration RECOUNT_DELAY = Duration.ofSeconds(2);
 
   private record Probe(long generation, Credentials credentials, Instant at, ProbeResult result) {}
 
@@ -49,6 +52,11 @@ public class ProviderConfigReconciler implements Reconciler<ProviderConfig> {
   private final Duration probeInterval;
   private final ToIntFunction<String> activeJobs;
   private final Map<String, Probe> probes = new ConcurrentHashMap<>();
+  /**
+   * ProviderConfigs woken because a job started or stopped holding work. The job's own status write may reach
+   * the cache just after this reconcile counts, so such a ProviderConfig counts again shortly after.
+   */
+  private final Set<String> recountSoon = ConcurrentHashMap.newKeySet();
   private final SimpleInboundEventSource<ProviderConfig> wakeUps = new SimpleInboundEventSource<>("providerconfig-wakeups");
 
   /**
@@ -70,6 +78,7 @@ public class ProviderConfigReconciler implements Reconciler<ProviderConfig> {
 
   /** Asks for ProviderConfig {@code name} to be reconciled soon: its active jobs changed. */
   public void jobsChanged(String name) {
+    recountSoon.add(name);
     wakeUps.propagateEvent(new ResourceID(name));
   }
 
@@ -102,10 +111,13 @@ public class ProviderConfigReconciler implements Reconciler<ProviderConfig> {
     if (status.equals(before)) {
       control = UpdateControl.noUpdate();
     } else {
-      config.setStatus(status);
-      control = UpdateControl.patchStatus(config);
+      // From a fresh object without a resourceVersion: the operator is the status's only writer.
+      ProviderConfig patch = new ProviderConfig();
+      patch.setMetadata(new ObjectMetaBuilder().withName(name).withUid(config.getMetadata().getUid()).build());
+      patch.setStatus(status);
+      control = UpdateControl.patchStatus(patch);
     }
-    return control.rescheduleAfter(probeInterval);
+    return control.rescheduleAfter(recountSoon.remove(name) ? RECOUNT_DELAY : probeInterval);
   }
 
   private ProbeResult probe(String name, long generation, Credentials credentials, GpuProvider provider) {

@@ -1,0 +1,40 @@
+package io.gpucompute.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.gpucompute.api.v1alpha1.JobPhase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** Deleting a running job stops its processes; the finalizer lets the object go only then. */
+class JobDeletionIT extends OperatorE2eTestBase {
+
+  @Test
+  void deletingARunningJobStopsItsProcessesAndTheObjectGoes() throws Exception {
+    String ns = createNamespace("e2e-delete");
+    apply(localProvider("e2e-delete", 1));
+    Path pidFile = workDir.resolve("pid");
+    apply(shellJob(ns, "doomed", "e2e-delete", "echo $$ > " + pidFile + "; sleep 300"));
+    awaitPhase(ns, "doomed", JobPhase.Running);
+    await("the job's process started").atMost(WAIT).pollInterval(POLL)
+        .until(() -> Files.exists(pidFile) && !Files.readString(pidFile).isBlank());
+    long pid = Long.parseLong(Files.readString(pidFile).trim());
+    ProcessHandle shell = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("no process " + pid));
+    assertThat(shell.isAlive()).isTrue();
+    // The shell and its sleep, where the shell forked one (a shell may also exec its last command).
+    List<ProcessHandle> processes = Stream.concat(Stream.of(shell), shell.descendants()).toList();
+    assertThat(job(ns, "doomed").getMetadata().getFinalizers()).isNotEmpty();
+
+    // kubectl delete waits until the object is gone, i.e. the finalizer was removed.
+    kubectl.run(WAIT.plusSeconds(30), "delete", "gpujob", "doomed", "-n", ns, "--timeout=" + WAIT.toSeconds() + "s")
+        .assertSuccess();
+
+    assertThat(job(ns, "doomed")).isNull();
+    await("the job's processes gone").atMost(WAIT).pollInterval(POLL)
+        .until(() -> processes.stream().noneMatch(ProcessHandle::isAlive));
+  }
+}

@@ -1,0 +1,158 @@
+package io.gpucompute.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.gpucompute.api.v1alpha1.GpuJob;
+import io.gpucompute.api.v1alpha1.GpuJobStatus;
+import io.gpucompute.api.v1alpha1.JobPhase;
+import io.gpucompute.api.v1alpha1.ProviderConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An e2e test with its own in-process operator (a fresh Local state directory per test). After each test, every
+ * GpuJob is deleted while the operator still runs (its finalizer stops their processes), then every
+ * ProviderConfig and the test's namespaces, so the next test starts from a clean cluster.
+ */
+@E2eTest
+abstract class OperatorE2eTestBase {
+
+  static final Duration WAIT = Duration.ofSeconds(90);
+  static final Duration POLL = Duration.ofMillis(200);
+
+  ControlPlane cluster;
+  KubernetesClient client;
+  Kubectl kubectl;
+  /** The Local provider's state directory, kept across {@link #restartOperator()}. */
+  Path stateDir;
+  /** A scratch directory for files the test's jobs write. */
+  Path workDir;
+  InProcessOperator operator;
+  private final List<String> namespaces = new ArrayList<>();
+
+  @BeforeEach
+  void startOperator(ControlPlane cluster, @TempDir Path tempDir) throws Exception {
+    this.cluster = cluster;
+    this.client = cluster.client();
+    this.kubectl = cluster.kubectl();
+    this.stateDir = Files.createDirectories(tempDir.resolve("local-state"));
+    this.workDir = Files.createDirectories(tempDir.resolve("work"));
+    this.operator = InProcessOperator.start(cluster, stateDir);
+  }
+
+  /** Stops the operator (its workloads keep running) and starts a new one on the same state directory. */
+  void restartOperator() {
+    operator.close();
+    operator = null;
+    operator = InProcessOperator.start(cluster, stateDir);
+  }
+
+  @AfterEach
+  void cleanUp() {
+    try {
+      if (operator != null) {
+        client.resources(GpuJob.class).inAnyNamespace().delete();
+        await("every GpuJob deleted (the operator's finalizer done)").atMost(WAIT).pollInterval(POLL)
+            .until(() -> client.resources(GpuJob.class).inAnyNamespace().list().getItems().isEmpty());
+      }
+      client.resources(ProviderConfig.class).delete();
+      await("every ProviderConfig deleted").atMost(WAIT).pollInterval(POLL)
+          .until(() -> client.resources(ProviderConfig.class).list().getItems().isEmpty());
+      for (String namespace : namespaces) {
+        client.namespaces().withName(namespace).delete();
+      }
+    } finally {
+      if (operator != null) {
+        operator.close();
+        operator = null;
+      }
+    }
+  }
+
+  /** Creates a namespace named {@code prefix-<random>}, deleted after the test. */
+  String createNamespace(String prefix) {
+    String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 6);
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+        .create();
+    namespaces.add(name);
+    return name;
+  }
+
+  GpuJob job(String namespace, String name) {
+    return client.resources(GpuJob.class).inNamespace(namespace).withName(name).get();
+  }
+
+  /** Waits until the job exists with a status that satisfies {@code condition}, and returns it. */
+  GpuJob awaitJob(String namespace, String name, String what, Predicate<GpuJobStatus> condition) {
+    return await("GpuJob " + namespace + "/" + name + " " + what).atMost(WAIT).pollInterval(POLL)
+        .until(() -> job(namespace, name), j -> j != null && j.getStatus() != null && condition.test(j.getStatus()));
+  }
+
+  GpuJob awaitPhase(String namespace, String name, JobPhase phase) {
+    return awaitJob(namespace, name, "in phase " + phase, status -> status.getPhase() == phase);
+  }
+
+  /** Waits, with {@code kubectl wait}, for condition {@code condition} of GpuJob {@code name}. */
+  void kubectlWait(String namespace, String name, String condition) {
+    kubectl.run(WAIT.plusSeconds(30), "wait", "--for=condition=" + condition, "gpujob/" + name, "-n", namespace,
+        "--timeout=" + WAIT.toSeconds() + "s").assertSuccess();
+  }
+
+  /** Applies a manifest with {@code kubectl apply -f -}; fails the test unless kubectl succeeds. */
+  Kubectl.Result apply(String yaml) {
+    return kubectl.runWithInput(yaml, "apply", "-f", "-").assertSuccess();
+  }
+
+  /** A Local ProviderConfig {@code name} with {@code gpus} A100s at 1.10 USD per GPU-hour. */
+  static String localProvider(String name, int gpus) {
+    return """
+        apiVersion: gpucompute.io/v1alpha1
+        kind: ProviderConfig
+        metadata:
+          name: %s
+        spec:
+          type: Local
+          local:
+            gpus:
+              - type: A100
+                count: %d
+          prices:
+            - gpuType: A100
+              pricePerHour: "1.10"
+        """.formatted(name, gpus);
+  }
+
+  /** A GpuJob that runs {@code script} with {@code sh -c} on one A100 of ProviderConfig {@code provider}. */
+  static String shellJob(String namespace, String name, String provider, String script) {
+    return """
+        apiVersion: gpucompute.io/v1alpha1
+        kind: GpuJob
+        metadata:
+          name: %s
+          namespace: %s
+        spec:
+          providerConfigRef:
+            name: %s
+          image: busybox:1.36
+          command: ["sh", "-c", %s]
+          gpu:
+            type: A100
+            count: 1
+        """.formatted(name, namespace, provider, yamlString(script));
+  }
+
+  /** {@code text} as a double-quoted YAML (and JSON) string. */
+  static String yamlString(String text) {
+    return '"' + text.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+  }
+}

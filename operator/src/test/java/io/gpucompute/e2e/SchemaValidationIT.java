@@ -1,0 +1,80 @@
+package io.gpucompute.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.gpucompute.api.v1alpha1.GpuJob;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The API server itself refuses invalid GpuJobs, by the schema of the committed CRD. kubectl runs with
+ * {@code --validate=false}: otherwise, against an API server without server-side field validation, kubectl's
+ * own client-side schema check would refuse some of them before the server sees them.
+ */
+@E2eTest
+class SchemaValidationIT {
+
+  private ControlPlane cluster;
+  private String ns;
+
+  @BeforeEach
+  void createNamespace(ControlPlane cluster) {
+    this.cluster = cluster;
+    ns = "e2e-schema-" + UUID.randomUUID().toString().substring(0, 6);
+    cluster.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+        .create();
+  }
+
+  @AfterEach
+  void deleteNamespace() {
+    cluster.client().namespaces().withName(ns).delete();
+  }
+
+  private String job(String name, String image, int gpus) {
+    return """
+        apiVersion: gpucompute.io/v1alpha1
+        kind: GpuJob
+        metadata:
+          name: %s
+          namespace: %s
+        spec:
+          providerConfigRef:
+            name: local
+        %s  command: ["sh", "-c", "echo hi"]
+          gpu:
+            type: A100
+            count: %d
+        """.formatted(name, ns, image == null ? "" : "  image: " + image + "\n", gpus);
+  }
+
+  private Kubectl.Result applyServerValidated(String yaml) {
+    return cluster.kubectl().runWithInput(yaml, "apply", "--validate=false", "-f", "-");
+  }
+
+  @Test
+  void aValidJobIsAcceptedByAServerSideDryRun() {
+    cluster.kubectl().runWithInput(job("valid", "busybox:1.36", 1), "apply", "--validate=false", "--dry-run=server", "-f", "-")
+        .assertSuccess();
+  }
+
+  @Test
+  void aGpuCountOfZeroIsRefusedNamingTheField() {
+    Kubectl.Result result = applyServerValidated(job("no-gpus", "busybox:1.36", 0));
+
+    assertThat(result.exitCode()).as("%s", result).isNotZero();
+    assertThat(result.stderr()).contains("spec.gpu.count").contains("greater than or equal to 1");
+    assertThat(cluster.client().resources(GpuJob.class).inNamespace(ns).withName("no-gpus").get()).isNull();
+  }
+
+  @Test
+  void aJobWithoutAnImageIsRefusedNamingTheField() {
+    Kubectl.Result result = applyServerValidated(job("no-image", null, 1));
+
+    assertThat(result.exitCode()).as("%s", result).isNotZero();
+    assertThat(result.stderr()).contains("spec.image").contains("Required value");
+    assertThat(cluster.client().resources(GpuJob.class).inNamespace(ns).withName("no-image").get()).isNull();
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * End-to-end tests: the operator, in-process, against a real Kubernetes control plane (etcd, kube-apiserver and
+ * kube-controller-manager from {@code hack/control-plane.sh}), driven with the real {@code kubectl}.
+ *
+ * <p>Run them with {@code ./mvnw verify} (failsafe runs the {@code *IT} classes of this package). Once per run,
+ * {@link io.gpucompute.e2e.ControlPlaneExtension} starts a control plane in {@code operator/target/control-plane}
+ * ({@code hack/control-plane.sh up}), installs the committed CRDs of {@code crds/}, and stops it at the end
+ * ({@code down}). Each test starts its own operator with a fresh Local-provider state directory and fast timings,
+ * works in its own namespace and deletes what it created.
+ *
+ * <p>Nothing is skipped silently: when the control plane cannot start (for example because
+ * kube-apiserver/kube-controller-manager cannot be found or built; see {@code hack/install-deps.sh}), every test
+ * fails with the script's message. To skip the suite on purpose, where no control plane can run, set the
+ * environment variable {@code GPUCOMPUTE_E2E_SKIP=true}: the tests are then reported as skipped, with that
+ * reason.
+ *
+ * <p>Other environment variables: {@code GPUCOMPUTE_E2E_KUBECTL} (the kubectl to use; default
+ * {@code /usr/bin/kubectl} when present, else {@code kubectl} on the PATH) and
+ * {@code GPUCOMPUTE_E2E_UP_TIMEOUT_SECONDS} (how long {@code up} may take, default 1800: the first run may build
+ * the binaries).
+ *
+ * <p>When a test fails, {@link io.gpucompute.e2e.E2eDumps} writes the operator's log, the gpucompute objects and
+ * the Events of the cluster to {@code operator/target/failsafe-reports/e2e-dumps/<class>.<test>.txt}.
+ */
+package io.gpucompute.e2e;
