@@ -10,6 +10,7 @@ import io.gpucompute.job.WorkloadSpecs;
 import io.gpucompute.provider.ProviderFactory;
 import io.gpucompute.provider.ProviderRegistry;
 import io.gpucompute.provider.local.LocalProviderFactory;
+import io.gpucompute.provider.runpod.RunPodProviderFactory;
 import io.gpucompute.providerconfig.ProviderConfigReconciler;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
@@ -41,7 +42,8 @@ public final class GpuComputeOperator implements AutoCloseable {
    */
   public static GpuComputeOperator start(KubernetesClient client, OperatorSettings settings, Clock clock,
       Consumer<ConfigurationServiceOverrider> overrides) {
-    return start(client, settings, clock, overrides, List.of(new LocalProviderFactory(settings.local())));
+    return start(client, settings, clock, overrides,
+        List.of(new LocalProviderFactory(settings.local()), new RunPodProviderFactory()));
   }
 
   /** Like {@link #start(KubernetesClient, OperatorSettings, Clock, Consumer)}, with the given provider factories. */

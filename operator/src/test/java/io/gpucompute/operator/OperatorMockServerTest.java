@@ -288,7 +288,7 @@ class OperatorMockServerTest {
   @Test
   void aProviderTypeNotBuiltYetSaysSoAndItsJobsStall() {
     apply(TestResources.localProvider("runpod", 1, spec -> {
-      spec.setType(ProviderType.RunPod);
+      spec.setType(ProviderType.AlibabaECS);
       spec.setLocal(null);
     }));
     apply(TestResources.shellJob(NS, "cloud", "runpod", "echo hi", spec -> {}));

@@ -44,4 +44,7 @@ public class ProviderConfigSpec {
 
   @JsonPropertyDescription("Settings of the Local provider (type Local).")
   private LocalProviderSpec local;
+
+  @JsonPropertyDescription("Settings of the RunPod provider (type RunPod). Unset means pods on the secure cloud.")
+  private RunPodProviderSpec runpod;
 }

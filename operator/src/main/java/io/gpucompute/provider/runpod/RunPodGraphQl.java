@@ -1,0 +1,129 @@
+package io.gpucompute.provider.runpod;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gpucompute.provider.ProviderException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The GraphQL operations of RunPod's pod API that the adapter uses. Every request is
+ * {@code {"operationName", "query", "variables"}}: values travel as variables, never spliced into the document.
+ */
+final class RunPodGraphQl {
+
+  static final String MYSELF = "query Myself { myself { id } }";
+  static final String GPU_TYPES = "query GpuTypes { gpuTypes { id displayName memoryInGb secureCloud communityCloud "
+      + "securePrice communityPrice } }";
+  static final String MY_PODS = "query MyPods { myself { pods { id name desiredStatus } } }";
+  static final String POD = "query Pod($podId: String!) { pod(input: {podId: $podId}) { id name desiredStatus "
+      + "costPerHr gpuCount lastStatusChange machine { gpuDisplayName } runtime { uptimeInSeconds } } }";
+  static final String DEPLOY = "mutation PodFindAndDeployOnDemand($input: PodFindAndDeployOnDemandInput!) { "
+      + "podFindAndDeployOnDemand(input: $input) { id name desiredStatus costPerHr machineId } }";
+  static final String TERMINATE = "mutation PodTerminate($podId: String!) { podTerminate(input: {podId: $podId}) }";
+
+  /** One pod as {@code myself { pods }} lists it. */
+  record PodSummary(String id, String name, String desiredStatus) {}
+
+  private final RunPodHttp http;
+  private final String url;
+
+  RunPodGraphQl(RunPodHttp http, String url) {
+    this.http = http;
+    this.url = url;
+  }
+
+  /** The account's id: proves the key and the endpoint. */
+  String myself() throws ProviderException {
+    return execute("Myself", MYSELF, Json.MAPPER.createObjectNode(), "checking the API key")
+        .path("myself").path("id").asText("");
+  }
+
+  /** The GPU catalogue: {@code gpuTypes}, one object per RunPod GPU type. */
+  JsonNode gpuTypes() throws ProviderException {
+    JsonNode types = execute("GpuTypes", GPU_TYPES, Json.MAPPER.createObjectNode(), "listing GPU types")
+        .path("gpuTypes");
+    if (!types.isArray()) {
+      throw badShape("listing GPU types", "gpuTypes is not a list");
+    }
+    return types;
+  }
+
+  /** Every pod of the account that has the name {@code name}. */
+  List<PodSummary> podsNamed(String name) throws ProviderException {
+    JsonNode pods = execute("MyPods", MY_PODS, Json.MAPPER.createObjectNode(), "listing pods")
+        .path("myself").path("pods");
+    if (!pods.isArray()) {
+      throw badShape("listing pods", "myself.pods is not a list");
+    }
+    List<PodSummary> named = new ArrayList<>();
+    for (JsonNode pod : pods) {
+      if (name.equals(pod.path("name").asText(null))) {
+        named.add(new PodSummary(pod.path("id").asText(), name, pod.path("desiredStatus").asText(null)));
+      }
+    }
+    named.sort(java.util.Comparator.comparing(PodSummary::id));
+    return named;
+  }
+
+  /** The pod, or empty when RunPod no longer knows it (terminated). */
+  Optional<JsonNode> pod(String podId) throws ProviderException {
+    ObjectNode variables = Json.MAPPER.createObjectNode().put("podId", podId);
+    JsonNode pod = execute("Pod", POD, variables, "reading pod " + podId).path("pod");
+    return pod.isObject() ? Optional.of(pod) : Optional.empty();
+  }
+
+  /** Deploys an on-demand pod; returns what RunPod answered ({@code id}, {@code costPerHr}, ...). */
+  JsonNode deploy(ObjectNode input, String name) throws ProviderException {
+    ObjectNode variables = Json.MAPPER.createObjectNode();
+    variables.set("input", input);
+    JsonNode pod = execute("PodFindAndDeployOnDemand", DEPLOY, variables, "deploying pod " + name)
+        .path("podFindAndDeployOnDemand");
+    if (!pod.isObject() || pod.path("id").asText("").isEmpty()) {
+      throw badShape("deploying pod " + name, "podFindAndDeployOnDemand has no pod id");
+    }
+    return pod;
+  }
+
+  /** Terminates the pod; a pod RunPod no longer knows counts as terminated. */
+  void terminate(String podId) throws ProviderException {
+    ObjectNode variables = Json.MAPPER.createObjectNode().put("podId", podId);
+    try {
+      execute("PodTerminate", TERMINATE, variables, "terminating pod " + podId);
+    } catch (ProviderException e) {
+      if (e.getMessage() != null && e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("not found")) {
+        return;
+      }
+      throw e;
+    }
+  }
+
+  /** Runs one operation and returns its {@code data}; {@code errors[]} become the exception of their kind. */
+  private JsonNode execute(String operationName, String document, ObjectNode variables, String what)
+      throws ProviderException {
+    ObjectNode body = Json.MAPPER.createObjectNode();
+    body.put("operationName", operationName);
+    body.put("query", document);
+    body.set("variables", variables);
+    RunPodHttp.Reply reply = http.post(url, body, what);
+    if (!reply.ok()) {
+      throw RunPodErrors.forStatus(reply.status(), reply.body(), what);
+    }
+    JsonNode json = RunPodHttp.parse(reply, what);
+    ProviderException error = RunPodErrors.forGraphQlErrors(json.get("errors"), what);
+    if (error != null) {
+      throw error;
+    }
+    JsonNode data = json.path("data");
+    if (!data.isObject()) {
+      throw badShape(what, "the answer has neither data nor errors");
+    }
+    return data;
+  }
+
+  private static ProviderException.Transient badShape(String what, String problem) {
+    return new ProviderException.Transient("RunPodBadResponse", "RunPod's answer to " + what + " is not what the "
+        + "adapter expects: " + problem, null);
+  }
+}

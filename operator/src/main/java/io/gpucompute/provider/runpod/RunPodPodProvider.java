@@ -1,0 +1,171 @@
+package io.gpucompute.provider.runpod;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gpucompute.provider.GpuProvider;
+import io.gpucompute.provider.Observation;
+import io.gpucompute.provider.Offer;
+import io.gpucompute.provider.ProbeResult;
+import io.gpucompute.provider.ProviderException;
+import io.gpucompute.provider.SubmitResult;
+import io.gpucompute.provider.WorkloadKey;
+import io.gpucompute.provider.WorkloadSpec;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The RunPod provider of one ProviderConfig in pod mode: each attempt is one on-demand GPU pod named
+ * {@link WorkloadKey#workloadName()}, running the job's command once under the {@link RunOnce} wrapper.
+ *
+ * <p>Its truth is at RunPod: submit looks the pod up by name before deploying, so a crash between the deploy and
+ * the operator's status write never makes a second pod, and a fresh instance finds the pods of an earlier one. In
+ * memory it keeps a cache of pod ids by key, and (in {@link RunPodMemory}) the final observation of pods it
+ * terminated itself: RunPod forgets a terminated pod, so after an operator restart such a workload reads as not
+ * found.
+ */
+final class RunPodPodProvider implements GpuProvider {
+
+  private static final Logger log = LoggerFactory.getLogger(RunPodPodProvider.class);
+
+  private final String configName;
+  private final RunPodGraphQl api;
+  private final PodLogs logs;
+  private final PodRequest.PodSettings pods;
+  private final Map<WorkloadKey, Observation> results;
+  private final KeyLocks locks;
+  private final Map<WorkloadKey, String> podIds = new ConcurrentHashMap<>();
+
+  RunPodPodProvider(String configName, RunPodGraphQl api, PodLogs logs, PodRequest.PodSettings pods,
+      RunPodMemory memory) {
+    this.configName = configName;
+    this.api = api;
+    this.logs = logs;
+    this.pods = pods;
+    this.results = memory.results;
+    this.locks = memory.locks;
+  }
+
+  @Override
+  public ProbeResult probe() {
+    try {
+      api.myself();
+      return ProbeResult.ready("RunPod accepted the API key; jobs run as pods on the " + pods.cloudType() + " cloud");
+    } catch (ProviderException e) {
+      return ProbeResult.notReady(e.reason(), e.getMessage());
+    }
+  }
+
+  @Override
+  public List<Offer> offers() throws ProviderException {
+    return RunPodOffers.of(api.gpuTypes(), pods.cloudType(), true);
+  }
+
+  @Override
+  public SubmitResult submit(WorkloadSpec spec) throws ProviderException {
+    WorkloadKey key = spec.key();
+    PodRequest request = PodRequest.of(spec, pods);
+    return locks.withLock(key, () -> {
+      Observation done = results.get(key);
+      if (done != null) {
+        return new SubmitResult(done.externalId(), "the pod already ran and was terminated");
+      }
+      Optional<RunPodGraphQl.PodSummary> existing = livePod(key);
+      if (existing.isPresent()) {
+        log.info("workload {}: RunPod pod {} already exists; not deploying another", key, existing.get().id());
+        podIds.put(key, existing.get().id());
+        return new SubmitResult(existing.get().id(), note(request, null));
+      }
+      JsonNode pod = api.deploy(request.input(), key.workloadName());
+      String id = pod.path("id").asText();
+      podIds.put(key, id);
+      String cost = pod.hasNonNull("costPerHr") ? pod.get("costPerHr").asText() : null;
+      log.info("ProviderConfig {}: workload {} deployed as RunPod pod {} ({} x{}, {} cloud{})", configName, key, id,
+          request.gpuType().runPodId(), spec.gpu().count(), pods.cloudType(), cost == null ? "" : ", " + cost + " USD/h");
+      return new SubmitResult(id, note(request, cost));
+    });
+  }
+
+  @Override
+  public Observation observe(WorkloadKey key) throws ProviderException {
+    Observation done = results.get(key);
+    if (done != null) {
+      return done;
+    }
+    Optional<String> id = podId(key);
+    if (id.isEmpty()) {
+      return Observation.notFound();
+    }
+    Optional<JsonNode> pod = api.pod(id.get());
+    if (pod.isEmpty()) {
+      podIds.remove(key, id.get());
+      return Observation.notFound();
+    }
+    boolean started = pod.get().path("runtime").isObject()
+        || !"RUNNING".equals(pod.get().path("desiredStatus").asText());
+    PodLogs.Read read = started ? logs.read(id.get()) : null;
+    Observation observation = PodVerdict.of(pod.get(), read, key.workloadName());
+    if (observation.state().isFinished()) {
+      finish(key, id.get(), observation);
+    }
+    return observation;
+  }
+
+  @Override
+  public void cancel(WorkloadKey key) throws ProviderException {
+    locks.withLock(key, () -> {
+      Set<String> ids = new LinkedHashSet<>();
+      Optional.ofNullable(podIds.get(key)).ifPresent(ids::add);
+      api.podsNamed(key.workloadName()).forEach(pod -> ids.add(pod.id()));
+      for (String id : ids) {
+        api.terminate(id);
+        log.info("workload {}: RunPod pod {} terminated", key, id);
+      }
+      podIds.remove(key);
+      return null;
+    });
+  }
+
+  /** The job ended: terminate its pod now (it only sleeps, and bills), and remember how it ended. */
+  private void finish(WorkloadKey key, String podId, Observation observation) {
+    results.put(key, observation);
+    podIds.remove(key, podId);
+    try {
+      api.terminate(podId);
+      log.info("workload {}: {}; RunPod pod {} terminated", key, observation.message(), podId);
+    } catch (ProviderException e) {
+      log.warn("workload {}: ended, but terminating RunPod pod {} failed ({}); the operator's cancel retries it", key,
+          podId, e.getMessage());
+    }
+  }
+
+  private Optional<String> podId(WorkloadKey key) throws ProviderException {
+    String cached = podIds.get(key);
+    if (cached != null) {
+      return Optional.of(cached);
+    }
+    Optional<RunPodGraphQl.PodSummary> pod = livePod(key);
+    pod.ifPresent(p -> podIds.put(key, p.id()));
+    return pod.map(RunPodGraphQl.PodSummary::id);
+  }
+
+  /** The pod named after {@code key}, if RunPod has one. */
+  private Optional<RunPodGraphQl.PodSummary> livePod(WorkloadKey key) throws ProviderException {
+    List<RunPodGraphQl.PodSummary> named = api.podsNamed(key.workloadName());
+    if (named.size() > 1) {
+      log.warn("workload {}: RunPod has {} pods named {} ({}); using the first, cancel terminates all", key,
+          named.size(), key.workloadName(), named.stream().map(RunPodGraphQl.PodSummary::id).toList());
+    }
+    return named.stream().findFirst();
+  }
+
+  private String note(PodRequest request, String costPerHr) {
+    return "RunPod pod " + request.gpuType().runPodId() + " on the " + pods.cloudType() + " cloud"
+        + (costPerHr == null ? "" : " at " + costPerHr + " USD/h")
+        + "; the command runs once and the pod is terminated when it ends";
+  }
+}

@@ -1,0 +1,85 @@
+package io.gpucompute.provider.runpod;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gpucompute.provider.GpuProvider;
+import io.gpucompute.provider.GpuProviderContractTest;
+import io.gpucompute.provider.ProviderException;
+import io.gpucompute.provider.WorkloadKey;
+import io.gpucompute.provider.WorkloadSpec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The RunPod adapter (pod mode) against the provider contract, on {@link RunPodStub}: every workload really runs as
+ * the stub's container process, so success, output and exit codes are what the command the adapter sent does. The
+ * ground truth is the stub's ledger of pods.
+ */
+class RunPodGpuProviderContractTest extends GpuProviderContractTest {
+
+  @RegisterExtension
+  final RunPodStubExtension runpod = new RunPodStubExtension();
+
+  @TempDir
+  Path markers;
+
+  private GpuProvider provider;
+
+  @BeforeEach
+  void createProvider() throws ProviderException {
+    provider = new RunPodProviderFactory(RunPodTestSupport.settings(markers))
+        .create("runpod", RunPodTestSupport.spec(runpod.stub(), r -> {}), RunPodTestSupport.credentials(RunPodStub.API_KEY));
+  }
+
+  @AfterEach
+  void closeProvider() {
+    provider.close();
+  }
+
+  @Override
+  protected GpuProvider provider() {
+    return provider;
+  }
+
+  @Override
+  protected WorkloadSpec succeedingWorkload(WorkloadKey key) {
+    return RunPodTestSupport.shell(key, "A100", 1, "echo " + SUCCESS_MARKER + "; echo \"$" + GREETING_VARIABLE + "\"",
+        Map.of(GREETING_VARIABLE, GREETING_VALUE));
+  }
+
+  @Override
+  protected WorkloadSpec failingWorkload(WorkloadKey key) {
+    return RunPodTestSupport.shell(key, "echo failing; exit " + FAILING_EXIT_CODE);
+  }
+
+  @Override
+  protected WorkloadSpec longRunningWorkload(WorkloadKey key) {
+    return RunPodTestSupport.shell(key, "sleep 300");
+  }
+
+  @Override
+  protected WorkloadSpec unknownGpuTypeWorkload(WorkloadKey key) {
+    return RunPodTestSupport.shell(key, "TPU-V5", 1, "echo never", Map.of());
+  }
+
+  @Override
+  protected int workloadsStartedFor(WorkloadKey key) {
+    return runpod.stub().podsNamed(key.workloadName()).size();
+  }
+
+  @Override
+  protected void assertNothingLeftRunning(WorkloadKey key) {
+    assertThat(runpod.stub().podsNamed(key.workloadName()))
+        .allSatisfy(pod -> assertThat(pod.gone()).as("pod %s is terminated and its container gone", pod.id).isTrue());
+  }
+
+  @Override
+  protected Duration completionTimeout() {
+    return Duration.ofSeconds(20);
+  }
+}

@@ -1,0 +1,37 @@
+package io.gpucompute.provider.runpod;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A fresh {@link RunPodStub} for every test. After the test and all its {@code @AfterEach} methods (so after the
+ * contract suite cancels its keys), it fails the test if a pod or a serverless request is still live, or if the
+ * adapter sent anything the stub had to flag; then it closes the stub.
+ */
+final class RunPodStubExtension implements BeforeEachCallback, AfterEachCallback {
+
+  private RunPodStub stub;
+
+  RunPodStub stub() {
+    return stub;
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) throws Exception {
+    stub = new RunPodStub();
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) {
+    try {
+      assertThat(stub.violations()).as("what the stub flagged in the adapter's requests").isEmpty();
+      assertThat(stub.livePods()).as("pods left live after the test").extracting(p -> p.id + " " + p.name).isEmpty();
+      assertThat(stub.liveJobs()).as("serverless requests left live after the test").extracting(j -> j.id).isEmpty();
+    } finally {
+      stub.close();
+    }
+  }
+}
