@@ -6,7 +6,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 ./mvnw -q -B process-classes -pl operator
 generated=operator/target/classes/META-INF/fabric8
-for crd in gpujobs.gpucompute.io providerconfigs.gpucompute.io; do
+for crd in gpujobs.gpucompute.io providerconfigs.gpucompute.io gpudags.gpucompute.io; do
   cp "$generated/$crd-v1.yml" "crds/$crd.yaml"
 done
 echo "crds/ updated from the Java API"

@@ -68,6 +68,7 @@ public final class GpuComputeOperator implements AutoCloseable {
         settings.timing(), name -> configReconciler.get().jobsChanged(name)));
     operator.register(configReconciler.get());
     operator.register(jobReconciler.get());
+    operator.register(new io.gpucompute.dag.GpuDagReconciler(recorder, clock));
     operator.start();
     jobCache.set(jobReconciler.get().jobCache());
     return new GpuComputeOperator(operator, providers);

@@ -24,7 +24,7 @@ class CommittedCrdsTest {
   private static final Path GENERATED = Path.of("target", "classes", "META-INF", "fabric8");
 
   @ParameterizedTest
-  @ValueSource(strings = {"gpujobs.gpucompute.io", "providerconfigs.gpucompute.io"})
+  @ValueSource(strings = {"gpujobs.gpucompute.io", "providerconfigs.gpucompute.io", "gpudags.gpucompute.io"})
   void theCommittedCrdIsTheGeneratedOne(String name) throws IOException {
     String committed = Files.readString(COMMITTED.resolve(name + ".yaml"));
     String generated = Files.readString(GENERATED.resolve(name + "-v1.yml"));
@@ -69,11 +69,40 @@ class CommittedCrdsTest {
 
   @Test
   void everySpecFieldExplainsItself() throws IOException {
-    for (String name : List.of("gpujobs.gpucompute.io", "providerconfigs.gpucompute.io")) {
+    for (String name : List.of("gpujobs.gpucompute.io", "providerconfigs.gpucompute.io", "gpudags.gpucompute.io")) {
       JSONSchemaProps spec = spec(version(name));
       spec.getProperties().forEach((field, schema) ->
           assertThat(schema.getDescription()).as("%s spec.%s has a description for kubectl explain", name, field).isNotBlank());
     }
+  }
+
+  @Test
+  void gpuDagsListStatusProgressCostAndAgeInThatOrder() throws IOException {
+    CustomResourceDefinition crd = Serialization.unmarshal(
+        Files.readString(COMMITTED.resolve("gpudags.gpucompute.io.yaml")), CustomResourceDefinition.class);
+    CustomResourceDefinitionVersion version = crd.getSpec().getVersions().get(0);
+
+    assertThat(version.getAdditionalPrinterColumns().stream().map(c -> c.getName()))
+        .containsExactly("Status", "Progress", "Cost", "Age");
+    assertThat(version.getSubresources().getStatus()).isNotNull();
+    assertThat(crd.getSpec().getScope()).isEqualTo("Namespaced");
+    assertThat(crd.getSpec().getNames().getShortNames()).contains("gd", "gpudag");
+    assertThat(crd.getSpec().getNames().getCategories()).contains("gpucompute");
+  }
+
+  @Test
+  void gpuDagsRefuseWhatTheSchemaCanCatch() throws IOException {
+    JSONSchemaProps spec = spec(version("gpudags.gpucompute.io"));
+
+    assertThat(spec.getRequired()).contains("tasks");
+    assertThat(spec.getProperties().get("tasks").getMinItems()).isEqualTo(1L);
+    JSONSchemaProps task = spec.getProperties().get("tasks").getItems().getSchema();
+    assertThat(task.getRequired()).containsExactly("name");
+    assertThat(task.getProperties().get("name").getPattern()).isEqualTo("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
+    assertThat(task.getProperties().get("name").getMaxLength()).isEqualTo(63L);
+    // The template's required fields may come from spec.defaults, so the schema requires none of them.
+    assertThat(task.getProperties().get("template").getRequired()).isNullOrEmpty();
+    assertThat(spec.getProperties().get("parallelism").getMinimum()).isEqualTo(1.0);
   }
 
   @Test

@@ -27,7 +27,8 @@ public final class TestResources {
 
   /** Installs the generated CRDs (from the build's output on the classpath). */
   public static void installCrds(KubernetesClient client) {
-    for (String name : List.of("gpujobs.gpucompute.io-v1.yml", "providerconfigs.gpucompute.io-v1.yml")) {
+    for (String name : List.of("gpujobs.gpucompute.io-v1.yml", "providerconfigs.gpucompute.io-v1.yml",
+        "gpudags.gpucompute.io-v1.yml")) {
       try (InputStream in = TestResources.class.getResourceAsStream("/META-INF/fabric8/" + name)) {
         CustomResourceDefinition crd = client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
         client.resource(crd).createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
