@@ -230,6 +230,11 @@ cmd_up() {
     "${KUBECTL}" get gpujob hello -n default -o yaml >&2 || true
     die "gpujob/hello did not complete within ${WAIT}"
   fi
+  log "waiting up to ${WAIT} for gpudag/hello-dag (fetch -> greet -> report) to complete"
+  if ! "${KUBECTL}" wait --for=condition=Complete gpudag/hello-dag -n default --timeout="${WAIT}" >&2; then
+    "${KUBECTL}" get gpudag hello-dag -n default -o yaml >&2 || true
+    die "gpudag/hello-dag did not complete within ${WAIT}"
+  fi
   trap - EXIT
 
   echo
@@ -241,13 +246,17 @@ cmd_up() {
   echo
   echo "Cost of gpujob/hello (.status.accruedCost): $("${KUBECTL}" get gpujob hello -n default -o jsonpath='{.status.accruedCost}') USD"
   echo
+  echo "The GpuDag hello-dag ran its tasks as GpuJobs, one after another:"
+  "${KUBECTL}" get gpujobs -n default -l gpucompute.io/dag=hello-dag
+  echo "Cost of gpudag/hello-dag (.status.accruedCost): $("${KUBECTL}" get gpudag hello-dag -n default -o jsonpath='{.status.accruedCost}') USD"
+  echo
   if [[ -n ${KUBECONFIG_PATH:-} ]]; then
     echo "The cluster is yours to use:"
     echo "  export KUBECONFIG=${KUBECONFIG_PATH}"
   else
     echo "The operator works on your current context (${context})."
   fi
-  echo "  kubectl get gpujobs -A; kubectl apply -f examples/retrying-gpujob.yaml"
+  echo "  kubectl get gpujobs -A; kubectl apply -f examples/retrying-gpujob.yaml -f examples/gpudag-pipeline.yaml"
   echo "Operator log: ${OPERATOR_LOG}"
   echo "Stop everything: hack/quickstart.sh down"
 }
@@ -273,6 +282,7 @@ cmd_down() {
       # The whole cluster is ours: delete every job, so that the operator's
       # finalizer stops the processes it runs on this host.
       log "deleting every GpuJob, so the operator stops their processes"
+      KUBECONFIG="${KUBECONFIG_PATH}" delete_objects gpudags --all --all-namespaces
       KUBECONFIG="${KUBECONFIG_PATH}" delete_objects gpujobs --all --all-namespaces
     fi
     stop_operator

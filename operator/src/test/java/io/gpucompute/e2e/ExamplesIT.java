@@ -2,6 +2,8 @@ package io.gpucompute.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gpucompute.api.v1alpha1.DagPhase;
+import io.gpucompute.api.v1alpha1.GpuDag;
 import io.gpucompute.api.v1alpha1.GpuJobStatus;
 import io.gpucompute.api.v1alpha1.JobPhase;
 import java.util.ArrayList;
@@ -15,15 +17,20 @@ import org.junit.jupiter.api.Test;
 class ExamplesIT extends OperatorE2eTestBase {
 
   /** What is applied, in order: the quick start (a directory), then the other runnable examples. */
-  private static final List<String> RUNNABLE_HERE = List.of("examples/quickstart/", "examples/retrying-gpujob.yaml");
+  private static final List<String> RUNNABLE_HERE = List.of("examples/quickstart/", "examples/retrying-gpujob.yaml",
+      "examples/gpudag-pipeline.yaml");
 
   @Test
   void everyRunnableExampleRunsToCompletion() {
     List<String> jobs = new ArrayList<>();
+    List<String> dags = new ArrayList<>();
     for (String example : RUNNABLE_HERE) {
-      jobs.addAll(applied(example));
+      List<String> objects = applied(example);
+      jobs.addAll(named(objects, "gpujob.gpucompute.io/"));
+      dags.addAll(named(objects, "gpudag.gpucompute.io/"));
     }
     assertThat(jobs).containsExactlyInAnyOrder("hello", "flaky");
+    assertThat(dags).containsExactlyInAnyOrder("hello-dag", "pipeline");
 
     for (String job : jobs) {
       kubectlWait("default", job, "Complete");
@@ -43,12 +50,27 @@ class ExamplesIT extends OperatorE2eTestBase {
     assertThat(flaky.getFailures()).isEqualTo(1);
     assertThat(flaky.getExitCode()).isZero();
     assertThat(flaky.getLogTail()).contains("attempt 2");
+
+    for (String dag : dags) {
+      kubectlWait("default", "gpudag/" + dag, "Complete", java.time.Duration.ofMinutes(3));
+    }
+    GpuDag pipeline = client.resources(GpuDag.class).inNamespace("default").withName("pipeline").get();
+    assertThat(pipeline.getStatus().getPhase()).isEqualTo(DagPhase.Succeeded);
+    assertThat(pipeline.getStatus().getProgress()).isEqualTo("4/4");
+    assertThat(pipeline.getStatus().getAccruedCost()).matches("\\d+\\.\\d+");
+    assertThat(client.resources(io.gpucompute.api.v1alpha1.GpuJob.class).inNamespace("default")
+        .withLabel("gpucompute.io/dag", "pipeline").list().getItems())
+        .hasSize(4)
+        .allSatisfy(child -> assertThat(child.getMetadata().getOwnerReferences())
+            .anySatisfy(owner -> assertThat(owner.getUid()).isEqualTo(pipeline.getMetadata().getUid())));
   }
 
-  /** Applies {@code path} with kubectl and returns the names of the GpuJobs it holds. */
+  /** Applies {@code path} with kubectl and returns what it created, as kubectl names them ({@code kind.group/name}). */
   private List<String> applied(String path) {
-    String out = kubectl.run("apply", "-f", path, "-o", "name").assertSuccess().stdout();
-    return out.lines().filter(line -> line.startsWith("gpujob.gpucompute.io/"))
-        .map(line -> line.substring(line.indexOf('/') + 1)).toList();
+    return kubectl.run("apply", "-f", path, "-o", "name").assertSuccess().stdout().lines().toList();
+  }
+
+  private static List<String> named(List<String> objects, String prefix) {
+    return objects.stream().filter(line -> line.startsWith(prefix)).map(line -> line.substring(prefix.length())).toList();
   }
 }

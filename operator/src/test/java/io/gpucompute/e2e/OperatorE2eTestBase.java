@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.gpucompute.api.v1alpha1.GpuDag;
 import io.gpucompute.api.v1alpha1.GpuJob;
 import io.gpucompute.api.v1alpha1.GpuJobStatus;
 import io.gpucompute.api.v1alpha1.JobPhase;
@@ -61,6 +62,9 @@ abstract class OperatorE2eTestBase {
   void cleanUp() {
     try {
       if (operator != null) {
+        client.resources(GpuDag.class).inAnyNamespace().delete();
+        await("every GpuDag deleted (the operator's finalizer done)").atMost(WAIT).pollInterval(POLL)
+            .until(() -> client.resources(GpuDag.class).inAnyNamespace().list().getItems().isEmpty());
         client.resources(GpuJob.class).inAnyNamespace().delete();
         await("every GpuJob deleted (the operator's finalizer done)").atMost(WAIT).pollInterval(POLL)
             .until(() -> client.resources(GpuJob.class).inAnyNamespace().list().getItems().isEmpty());
@@ -104,8 +108,13 @@ abstract class OperatorE2eTestBase {
 
   /** Waits, with {@code kubectl wait}, for condition {@code condition} of GpuJob {@code name}. */
   void kubectlWait(String namespace, String name, String condition) {
-    kubectl.run(WAIT.plusSeconds(30), "wait", "--for=condition=" + condition, "gpujob/" + name, "-n", namespace,
-        "--timeout=" + WAIT.toSeconds() + "s").assertSuccess();
+    kubectlWait(namespace, "gpujob/" + name, condition, WAIT);
+  }
+
+  /** Waits with the real {@code kubectl wait --for=condition=...} on {@code kind/name}; fails unless it holds in time. */
+  void kubectlWait(String namespace, String object, String condition, java.time.Duration timeout) {
+    kubectl.run(timeout.plusSeconds(30), "wait", "--for=condition=" + condition, object, "-n", namespace,
+        "--timeout=" + timeout.toSeconds() + "s").assertSuccess();
   }
 
   /** Applies a manifest with {@code kubectl apply -f -}; fails the test unless kubectl succeeds. */
