@@ -1,5 +1,6 @@
 package io.gpucompute.provider.local;
 
+import io.gpucompute.provider.WorkloadLocks;
 /**
  * What every Local ProviderConfig on this host shares: the settings, the one GPU allocator, the per-workload locks
  * and how processes are started and stopped.

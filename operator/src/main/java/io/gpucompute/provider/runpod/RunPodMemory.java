@@ -1,5 +1,6 @@
 package io.gpucompute.provider.runpod;
 
+import io.gpucompute.provider.WorkloadLocks;
 import io.gpucompute.provider.Observation;
 import io.gpucompute.provider.WorkloadKey;
 import java.util.Collections;
@@ -31,5 +32,5 @@ final class RunPodMemory {
   final Map<WorkloadKey, Request> requests = new ConcurrentHashMap<>();
 
   /** One lock per attempt, so submits and cancels of one attempt never overlap, even across a rebuilt provider. */
-  final KeyLocks locks = new KeyLocks();
+  final WorkloadLocks locks = new WorkloadLocks();
 }

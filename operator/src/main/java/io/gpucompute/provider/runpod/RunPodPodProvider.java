@@ -1,5 +1,6 @@
 package io.gpucompute.provider.runpod;
 
+import io.gpucompute.provider.WorkloadLocks;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gpucompute.provider.GpuProvider;
 import io.gpucompute.provider.Observation;
@@ -37,7 +38,7 @@ final class RunPodPodProvider implements GpuProvider {
   private final PodLogs logs;
   private final PodRequest.PodSettings pods;
   private final Map<WorkloadKey, Observation> results;
-  private final KeyLocks locks;
+  private final WorkloadLocks locks;
   private final Map<WorkloadKey, String> podIds = new ConcurrentHashMap<>();
 
   RunPodPodProvider(String configName, RunPodGraphQl api, PodLogs logs, PodRequest.PodSettings pods,

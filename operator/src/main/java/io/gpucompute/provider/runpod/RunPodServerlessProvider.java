@@ -1,5 +1,6 @@
 package io.gpucompute.provider.runpod;
 
+import io.gpucompute.provider.WorkloadLocks;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gpucompute.api.v1alpha1.RunPodProviderSpec.CloudType;
@@ -38,7 +39,7 @@ final class RunPodServerlessProvider implements GpuProvider {
   private final RunPodHttp http;
   private final RunPodEndpoints endpoints;
   private final RunPodGraphQl catalogue;
-  private final KeyLocks locks;
+  private final WorkloadLocks locks;
   private final Map<WorkloadKey, RunPodMemory.Request> requests;
 
   RunPodServerlessProvider(String configName, String endpointId, RunPodHttp http, RunPodEndpoints endpoints,

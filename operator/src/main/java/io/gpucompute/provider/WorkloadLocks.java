@@ -1,19 +1,18 @@
-package io.gpucompute.provider.local;
+package io.gpucompute.provider;
 
-import io.gpucompute.provider.ProviderException;
-import io.gpucompute.provider.WorkloadKey;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One lock per workload, so that concurrent submits and cancels of the same key run one after the other while
- * different keys never wait on each other. A lock lives only while someone holds or waits for it.
+ * different keys never wait on each other. A lock lives only while someone holds or waits for it. Adapters use it
+ * to make submit idempotent within one operator; across restarts their look-up by the workload's name does.
  */
-final class WorkloadLocks {
+public final class WorkloadLocks {
 
   /** An action run under a workload's lock. */
   @FunctionalInterface
-  interface Action<T> {
+  public interface Action<T> {
     T run() throws ProviderException;
   }
 
@@ -24,7 +23,7 @@ final class WorkloadLocks {
 
   private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
 
-  <T> T withLock(WorkloadKey key, Action<T> action) throws ProviderException {
+  public <T> T withLock(WorkloadKey key, Action<T> action) throws ProviderException {
     String name = key.workloadName();
     Entry entry = entries.compute(name, (ignored, existing) -> {
       Entry current = existing != null ? existing : new Entry();
@@ -41,7 +40,7 @@ final class WorkloadLocks {
   }
 
   /** How many locks exist now; for tests. */
-  int size() {
+  public int size() {
     return entries.size();
   }
 }

@@ -1,8 +1,7 @@
-package io.gpucompute.provider.local;
+package io.gpucompute.provider;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gpucompute.provider.WorkloadKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
