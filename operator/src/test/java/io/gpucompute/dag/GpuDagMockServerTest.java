@@ -7,10 +7,6 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.gpucompute.api.v1alpha1.DagPhase;
 import io.gpucompute.api.v1alpha1.DagTask;
 import io.gpucompute.api.v1alpha1.GpuDag;
@@ -22,23 +18,18 @@ import io.gpucompute.api.v1alpha1.GpuRequest;
 import io.gpucompute.api.v1alpha1.JobPhase;
 import io.gpucompute.api.v1alpha1.ProviderConfigReference;
 import io.gpucompute.cost.Money;
-import io.gpucompute.job.JobTiming;
 import io.gpucompute.operator.GpuComputeOperator;
-import io.gpucompute.operator.OperatorSettings;
+import io.gpucompute.operator.MockCluster;
 import io.gpucompute.operator.TestResources;
-import io.gpucompute.provider.local.LocalSettings;
 import io.gpucompute.status.Conditions;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -61,36 +52,26 @@ class GpuDagMockServerTest {
   @TempDir
   Path stateDir;
 
-  private KubernetesMockServer server;
+  private MockCluster cluster;
   private KubernetesClient client;
   private GpuComputeOperator operator;
 
   @BeforeEach
   void startOperator() {
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
-    server.init();
-    client = server.createClient();
-    TestResources.installCrds(client);
+    cluster = MockCluster.start();
+    client = cluster.client();
     TestResources.createNamespace(client, NS, Map.of("team", "a"));
     operator = startOperatorOnStateDir();
   }
 
   private GpuComputeOperator startOperatorOnStateDir() {
-    JobTiming fast = new JobTiming(Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofMillis(200),
-        Duration.ofSeconds(1), Duration.ofSeconds(10));
-    OperatorSettings settings = new OperatorSettings(
-        new LocalSettings(stateDir, "gpucompute-test-no-nvidia-smi", Duration.ofSeconds(2)), fast,
-        Duration.ofSeconds(30), 0, Optional.empty(), "test");
-    return GpuComputeOperator.start(client, settings, Clock.systemUTC(),
-        o -> o.withUseSSAToPatchPrimaryResource(false).checkingCRDAndValidateLocalModel(false)
-            .withParseResourceVersions(true));
+    return cluster.startOperator(MockCluster.fastSettings(stateDir));
   }
 
   @AfterEach
   void stopOperator() {
     if (operator == null) { // a test that stopped it has no process left running
-      client.close();
-      server.destroy();
+      cluster.close();
       return;
     }
     // Deleting the DAGs deletes their jobs, whose finalizers stop their processes.
@@ -99,8 +80,7 @@ class GpuDagMockServerTest {
     await().atMost(WAIT).until(() -> client.resources(GpuJob.class).inAnyNamespace().list().getItems().isEmpty()
         && client.resources(GpuDag.class).inAnyNamespace().list().getItems().isEmpty());
     operator.close();
-    client.close();
-    server.destroy();
+    cluster.close();
   }
 
   // ---- builders and readers

@@ -8,10 +8,6 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.gpucompute.api.v1alpha1.EnvVar;
 import io.gpucompute.api.v1alpha1.EnvVarSource;
 import io.gpucompute.api.v1alpha1.GpuJob;
@@ -21,17 +17,12 @@ import io.gpucompute.api.v1alpha1.ProviderConfig;
 import io.gpucompute.api.v1alpha1.ProviderType;
 import io.gpucompute.api.v1alpha1.SecretKeySelector;
 import io.gpucompute.job.JobCondition;
-import io.gpucompute.job.JobTiming;
-import io.gpucompute.provider.local.LocalSettings;
 import io.gpucompute.status.Conditions;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,40 +41,30 @@ class OperatorMockServerTest {
   @TempDir
   Path stateDir;
 
-  private KubernetesMockServer server;
+  private MockCluster cluster;
   private KubernetesClient client;
   private GpuComputeOperator operator;
 
   @BeforeEach
   void startOperator() {
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
-    server.init();
-    client = server.createClient();
-    TestResources.installCrds(client);
+    cluster = MockCluster.start();
+    client = cluster.client();
     TestResources.createNamespace(client, NS, Map.of("team", "a"));
     TestResources.createNamespace(client, "team-b", Map.of("team", "b"));
-    JobTiming fast = new JobTiming(Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofMillis(200),
-        Duration.ofSeconds(1), Duration.ofSeconds(10));
-    OperatorSettings settings = new OperatorSettings(
-        new LocalSettings(stateDir, "gpucompute-test-no-nvidia-smi", Duration.ofSeconds(2)), fast,
-        Duration.ofSeconds(30), 0, Optional.empty(), "test");
-    operator = GpuComputeOperator.start(client, settings, Clock.systemUTC(),
-        o -> o.withUseSSAToPatchPrimaryResource(false).checkingCRDAndValidateLocalModel(false)
-            .withParseResourceVersions(true));
+    operator = cluster.startOperator(MockCluster.fastSettings(stateDir));
   }
 
   @AfterEach
   void stopOperator() {
     if (operator == null) {
-      server.destroy();
+      cluster.close();
       return;
     }
     // Deleting the jobs first stops their processes through the finalizer.
     client.resources(GpuJob.class).inAnyNamespace().delete();
     await().atMost(WAIT).until(() -> client.resources(GpuJob.class).inAnyNamespace().list().getItems().isEmpty());
     operator.close();
-    client.close();
-    server.destroy();
+    cluster.close();
   }
 
   private ProviderConfig apply(ProviderConfig config) {

@@ -6,10 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.gpucompute.api.v1alpha1.GpuJob;
 import io.gpucompute.api.v1alpha1.GpuJobStatus;
 import io.gpucompute.api.v1alpha1.GpuRequest;
@@ -18,20 +14,16 @@ import io.gpucompute.api.v1alpha1.ProviderConfig;
 import io.gpucompute.api.v1alpha1.ProviderConfigSpec;
 import io.gpucompute.api.v1alpha1.SecretReference;
 import io.gpucompute.job.JobCondition;
-import io.gpucompute.job.JobTiming;
 import io.gpucompute.operator.GpuComputeOperator;
+import io.gpucompute.operator.MockCluster;
 import io.gpucompute.operator.OperatorSettings;
 import io.gpucompute.operator.TestResources;
 import io.gpucompute.provider.local.LocalProviderFactory;
-import io.gpucompute.provider.local.LocalSettings;
 import io.gpucompute.status.Conditions;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -56,25 +48,19 @@ class RunPodOperatorMockServerTest {
   @TempDir
   Path stateDir;
 
-  private KubernetesMockServer server;
+  private MockCluster cluster;
   private KubernetesClient client;
   private GpuComputeOperator operator;
 
   @BeforeEach
   void startOperator() {
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
-    server.init();
-    client = server.createClient();
-    TestResources.installCrds(client);
+    cluster = MockCluster.start();
+    client = cluster.client();
     TestResources.createNamespace(client, NS, Map.of("team", "a"));
     TestResources.createNamespace(client, SECRETS_NS, Map.of());
-    JobTiming fast = new JobTiming(Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofMillis(200),
-        Duration.ofSeconds(1), Duration.ofSeconds(10));
-    LocalSettings local = new LocalSettings(stateDir.resolve("local"), "gpucompute-test-no-nvidia-smi", Duration.ofSeconds(2));
-    OperatorSettings settings = new OperatorSettings(local, fast, Duration.ofSeconds(30), 0, Optional.empty(), "test");
-    operator = GpuComputeOperator.start(client, settings, Clock.systemUTC(),
-        o -> o.withUseSSAToPatchPrimaryResource(false).checkingCRDAndValidateLocalModel(false).withParseResourceVersions(true),
-        List.of(new LocalProviderFactory(local), new RunPodProviderFactory(RunPodTestSupport.settings(stateDir))));
+    OperatorSettings settings = MockCluster.fastSettings(stateDir.resolve("local"));
+    operator = cluster.startOperator(settings,
+        List.of(new LocalProviderFactory(settings.local()), new RunPodProviderFactory(RunPodTestSupport.settings(stateDir))));
   }
 
   @AfterEach
@@ -83,8 +69,7 @@ class RunPodOperatorMockServerTest {
     client.resources(GpuJob.class).inAnyNamespace().delete();
     await().atMost(WAIT).until(() -> client.resources(GpuJob.class).inAnyNamespace().list().getItems().isEmpty());
     operator.close();
-    client.close();
-    server.destroy();
+    cluster.close();
   }
 
   private void createSecret(String name, String apiKey) {

@@ -65,11 +65,24 @@ final class StubProcess {
     return process.isAlive();
   }
 
-  /** Kills the process and every process it started. */
+  /**
+   * Kills the process and every process it started, and returns once they have exited, as a terminated pod's
+   * container is gone when RunPod answers podTerminate.
+   */
   void kill() {
     List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
-    process.destroyForcibly();
+    tree.add(process.toHandle());
     tree.forEach(ProcessHandle::destroyForcibly);
+    for (ProcessHandle handle : tree) {
+      try {
+        handle.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        throw new IllegalStateException("stub container process " + handle.pid() + " did not exit after SIGKILL", e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   /** Whether the process and everything it started have ended. */
