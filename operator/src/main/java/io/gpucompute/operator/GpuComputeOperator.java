@@ -9,8 +9,11 @@ import io.gpucompute.job.JobQueueSnapshot;
 import io.gpucompute.job.WorkloadSpecs;
 import io.gpucompute.provider.ProviderFactory;
 import io.gpucompute.provider.ProviderRegistry;
+import io.gpucompute.provider.alibaba.AlibabaEcsProviderFactory;
+import io.gpucompute.provider.kubernetes.KubernetesProviderFactory;
 import io.gpucompute.provider.local.LocalProviderFactory;
 import io.gpucompute.provider.runpod.RunPodProviderFactory;
+import io.gpucompute.provider.tencent.TencentTkeProviderFactory;
 import io.gpucompute.providerconfig.ProviderConfigReconciler;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
@@ -43,7 +46,8 @@ public final class GpuComputeOperator implements AutoCloseable {
   public static GpuComputeOperator start(KubernetesClient client, OperatorSettings settings, Clock clock,
       Consumer<ConfigurationServiceOverrider> overrides) {
     return start(client, settings, clock, overrides,
-        List.of(new LocalProviderFactory(settings.local()), new RunPodProviderFactory()));
+        List.of(new LocalProviderFactory(settings.local()), new RunPodProviderFactory(),
+            new KubernetesProviderFactory(client), new TencentTkeProviderFactory(), new AlibabaEcsProviderFactory()));
   }
 
   /** Like {@link #start(KubernetesClient, OperatorSettings, Clock, Consumer)}, with the given provider factories. */

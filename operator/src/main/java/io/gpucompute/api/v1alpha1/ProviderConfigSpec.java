@@ -47,4 +47,16 @@ public class ProviderConfigSpec {
 
   @JsonPropertyDescription("Settings of the RunPod provider (type RunPod). Unset means pods on the secure cloud.")
   private RunPodProviderSpec runpod;
+
+  @JsonPropertyDescription("Settings of the AlibabaECS provider (type AlibabaECS): security group, vSwitch, image "
+      + "and instance types of the GPU instances. Required for that type.")
+  private AlibabaProviderSpec alibaba;
+
+  @JsonPropertyDescription("Settings of the Kubernetes provider (type Kubernetes): GPU nodes of this cluster, by GPU "
+      + "type. Unset means Jobs in the GpuJob's namespace, any GPU type.")
+  private KubernetesProviderSpec kubernetes;
+
+  @JsonPropertyDescription("Settings of the TencentTKE provider (type TencentTKE): the TKE cluster and namespace. "
+      + "Required for that type.")
+  private TencentProviderSpec tencent;
 }

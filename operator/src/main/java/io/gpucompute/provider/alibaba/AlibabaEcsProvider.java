@@ -1,0 +1,346 @@
+package io.gpucompute.provider.alibaba;
+
+import com.aliyuncs.ecs.model.v20140526.DescribeInstancesResponse;
+import com.aliyuncs.ecs.model.v20140526.DescribeInvocationResultsResponse;
+import com.aliyuncs.ecs.model.v20140526.DescribePriceResponse;
+import com.aliyuncs.ecs.model.v20140526.RunInstancesRequest;
+import io.gpucompute.api.v1alpha1.AlibabaProviderSpec;
+import io.gpucompute.provider.GpuProvider;
+import io.gpucompute.provider.Observation;
+import io.gpucompute.provider.Offer;
+import io.gpucompute.provider.ProbeResult;
+import io.gpucompute.provider.ProviderException;
+import io.gpucompute.provider.SubmitResult;
+import io.gpucompute.provider.WorkloadKey;
+import io.gpucompute.provider.WorkloadLocks;
+import io.gpucompute.provider.WorkloadSpec;
+import io.gpucompute.provider.WorkloadState;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The AlibabaECS provider of one ProviderConfig: each attempt is one pay-as-you-go GPU instance tagged with
+ * {@link WorkloadKey#workloadName()} and created with that name as its ClientToken.
+ *
+ * <p>Its truth is at Alibaba: submit looks the instance up by tag before RunInstances, and RunInstances with the
+ * same ClientToken answers with the same instance, so a crash or a timeout between the call and the operator's
+ * status write never makes a second one. When the container has exited (its exit code read back through Cloud
+ * Assistant) or the instance is gone wrong, the adapter releases the instance at once and remembers the final
+ * observation in memory (ECS forgets a released instance; after an operator restart such a workload reads as not
+ * found).
+ */
+final class AlibabaEcsProvider implements GpuProvider {
+
+  private static final Logger log = LoggerFactory.getLogger(AlibabaEcsProvider.class);
+
+  private final String configName;
+  private final EcsApi api;
+  private final AlibabaProviderSpec config;
+  private final AlibabaGpuTypes gpuTypes;
+  private final AlibabaSettings settings;
+  private final Map<WorkloadKey, Observation> results;
+  private final WorkloadLocks locks;
+  /** Cloud Assistant invocations started and not read yet, by key: InvokeId and instance. */
+  private final Map<WorkloadKey, Invocation> invocations = new ConcurrentHashMap<>();
+  /** The last log tail read, by key, shown while the next read runs. */
+  private final Map<WorkloadKey, String> lastTails = new ConcurrentHashMap<>();
+
+  private record Invocation(String invokeId, String instanceId) {}
+
+  AlibabaEcsProvider(String configName, EcsApi api, AlibabaProviderSpec config, AlibabaSettings settings,
+      Map<WorkloadKey, Observation> results, WorkloadLocks locks) {
+    this.configName = configName;
+    this.api = api;
+    this.config = config;
+    this.gpuTypes = AlibabaGpuTypes.of(config.getInstanceTypes());
+    this.settings = settings;
+    this.results = results;
+    this.locks = locks;
+  }
+
+  @Override
+  public ProbeResult probe() {
+    try {
+      int managed = api.countManaged();
+      return ProbeResult.ready("ECS accepted the access key in region " + api.region() + "; " + managed
+          + " instance(s) of this operator exist; jobs run on GPU instances in vSwitch " + config.getVSwitchId());
+    } catch (ProviderException e) {
+      return ProbeResult.notReady(e.reason(), e.getMessage());
+    }
+  }
+
+  /**
+   * One offer per GPU type, priced with DescribePrice for its smallest instance type. The price goes into
+   * {@link Offer#pricePerHour} (USD per GPU-hour) only when Alibaba answers in USD; in any other currency (CNY on the
+   * China site) the offer's provider name shows the price as returned and spec.prices gives the USD price.
+   */
+  @Override
+  public List<Offer> offers() throws ProviderException {
+    List<Offer> offers = new ArrayList<>();
+    for (AlibabaGpuTypes.Candidate candidate : gpuTypes.smallest().values()) {
+      BigDecimal usdPerGpu = null;
+      String name = candidate.instanceType() + (candidate.gpuCount() > 1 ? " (" + candidate.gpuCount() + " GPUs)" : "");
+      try {
+        DescribePriceResponse.PriceInfo.Price price =
+            api.price(candidate.instanceType(), config.getZoneId(), spotStrategy());
+        if (price != null && price.getTradePrice() != null) {
+          BigDecimal perHour = new BigDecimal(price.getTradePrice().toString());
+          name += ", " + perHour.toPlainString() + " " + price.getCurrency() + "/h";
+          if ("USD".equalsIgnoreCase(price.getCurrency())) {
+            usdPerGpu = perHour.divide(BigDecimal.valueOf(candidate.gpuCount()), 4, RoundingMode.HALF_UP)
+                .stripTrailingZeros();
+          }
+        }
+      } catch (ProviderException.InvalidCredentials | ProviderException.Transient e) {
+        throw e;
+      } catch (ProviderException e) {
+        // Not priced here (not sold in the zone, no stock...): offered without a price.
+        log.debug("ProviderConfig {}: no price for {}: {}", configName, candidate.instanceType(), e.getMessage());
+      }
+      offers.add(new Offer(candidate.gpuType(), name, null, AlibabaGpuTypes.MEMORY_GIB.get(candidate.gpuType()),
+          usdPerGpu));
+    }
+    return offers;
+  }
+
+  @Override
+  public SubmitResult submit(WorkloadSpec spec) throws ProviderException {
+    WorkloadKey key = spec.key();
+    List<AlibabaGpuTypes.Candidate> candidates = gpuTypes.candidates(spec.gpu().type(), spec.gpu().count());
+    String userData = UserData.encoded(UserData.render(spec));
+    return locks.withLock(key, () -> {
+      Observation done = results.get(key);
+      if (done != null) {
+        return new SubmitResult(done.externalId(), "the instance already ran and was released");
+      }
+      Optional<DescribeInstancesResponse.Instance> existing = instanceOf(key);
+      if (existing.isPresent()) {
+        log.info("workload {}: ECS instance {} already exists; not creating another", key,
+            existing.get().getInstanceId());
+        return new SubmitResult(existing.get().getInstanceId(), note(existing.get().getInstanceType()));
+      }
+      List<String> refused = new ArrayList<>();
+      for (AlibabaGpuTypes.Candidate candidate : candidates) {
+        try {
+          List<String> ids = api.runInstances(request(spec, candidate, userData));
+          if (ids.isEmpty()) {
+            throw new ProviderException.Transient("ProviderUnavailable", "RunInstances answered without an instance "
+                + "id; retried with the same ClientToken", null);
+          }
+          log.info("ProviderConfig {}: workload {} runs on ECS instance {} ({}, {})", configName, key, ids.get(0),
+              candidate.instanceType(), zoneText());
+          return new SubmitResult(ids.get(0), note(candidate.instanceType()));
+        } catch (ProviderException.NoCapacity e) {
+          log.info("workload {}: no {} in {}: {}", key, candidate.instanceType(), zoneText(), e.getMessage());
+          refused.add(candidate.instanceType() + ": " + e.getMessage());
+        }
+      }
+      throw new ProviderException.NoCapacity("no instance type for " + spec.gpu().count() + " x "
+          + spec.gpu().type() + " has stock in " + zoneText() + " now; tried " + String.join("; ", refused));
+    });
+  }
+
+  @Override
+  public Observation observe(WorkloadKey key) throws ProviderException {
+    Observation done = results.get(key);
+    if (done != null) {
+      return done;
+    }
+    Optional<DescribeInstancesResponse.Instance> found = instanceOf(key);
+    if (found.isEmpty()) {
+      invocations.remove(key);
+      lastTails.remove(key);
+      return Observation.notFound();
+    }
+    DescribeInstancesResponse.Instance instance = found.get();
+    String id = instance.getInstanceId();
+    Instant started = time(instance.getStartTime());
+    String status = String.valueOf(instance.getStatus());
+    if (instance.getOperationLocks() != null && !instance.getOperationLocks().isEmpty()) {
+      String reasons = instance.getOperationLocks().stream().map(l -> l.getLockReason()).toList().toString();
+      return finish(key, id, new Observation(WorkloadState.LOST, id, null, "ECS instance " + id + " is locked "
+          + reasons + " (a reclaimed spot instance, or an overdue account); released", lastTails.get(key), started,
+          Instant.now()));
+    }
+    switch (status) {
+      case "Pending", "Starting" -> {
+        return new Observation(WorkloadState.PENDING, id, null, "ECS instance " + id + " is " + status, null, null,
+            null);
+      }
+      case "Running" -> {
+        return running(key, instance, started);
+      }
+      default -> {
+        // Stopping or Stopped: nobody but ECS stops our instances (a spot reclaim with Stop, an overdue account).
+        return finish(key, id, new Observation(WorkloadState.LOST, id, null, "ECS instance " + id + " is " + status
+            + " without the job having ended; released", lastTails.get(key), started, Instant.now()));
+      }
+    }
+  }
+
+  /** A running instance: read the previous Cloud Assistant result, and start the next read. */
+  private Observation running(WorkloadKey key, DescribeInstancesResponse.Instance instance, Instant started)
+      throws ProviderException {
+    String id = instance.getInstanceId();
+    Invocation pending = invocations.get(key);
+    if (pending != null && pending.instanceId().equals(id)) {
+      Optional<DescribeInvocationResultsResponse.Invocation.InvocationResult> result =
+          api.invocationResult(pending.invokeId(), id);
+      String record = result.map(r -> String.valueOf(r.getInvokeRecordStatus())).orElse("");
+      if (!"Running".equals(record) && !"Pending".equals(record) && !record.isEmpty()) {
+        invocations.remove(key, pending);
+        UserData.Status read = UserData.parse(result.get().getOutput());
+        if (read.marked()) {
+          lastTails.put(key, read.logTail());
+          if (read.exitCode() != null) {
+            int exit = read.exitCode();
+            WorkloadState state = exit == 0 ? WorkloadState.SUCCEEDED : WorkloadState.FAILED;
+            String message = "the container exited with code " + exit + (exit == 125 ? " (125: the host could "
+                + "not be set up or the container could not start; see the log tail)" : "")
+                + "; ECS instance " + id + " released";
+            return finish(key, id, new Observation(state, id, exit, message, read.logTail(), started,
+                Instant.now()));
+          }
+        } else {
+          log.debug("workload {}: Cloud Assistant read on {} ended {} / {} without output", key, id, record,
+              result.get().getInvocationStatus());
+        }
+      } else {
+        return new Observation(WorkloadState.RUNNING, id, null, "ECS instance " + id + " is Running",
+            lastTails.get(key), started, null);
+      }
+    }
+    try {
+      invocations.put(key, new Invocation(api.runCommand(id, UserData.statusCommand(settings.logLines())), id));
+    } catch (ProviderException.InvalidRequest e) {
+      // The Cloud Assistant agent is not up yet (IncorrectInstanceStatus, InvalidInstance.NotRunning...).
+      log.debug("workload {}: Cloud Assistant not ready on {}: {}", key, id, e.getMessage());
+    }
+    return new Observation(WorkloadState.RUNNING, id, null, "ECS instance " + id + " is Running", lastTails.get(key),
+        started, null);
+  }
+
+  @Override
+  public void cancel(WorkloadKey key) throws ProviderException {
+    locks.withLock(key, () -> {
+      List<String> ids = api.instancesOf(key.workloadName()).stream()
+          .map(DescribeInstancesResponse.Instance::getInstanceId).toList();
+      if (!ids.isEmpty()) {
+        api.deleteInstances(ids, null);
+        log.info("workload {}: ECS instance(s) {} released", key, ids);
+      }
+      invocations.remove(key);
+      lastTails.remove(key);
+      return null;
+    });
+  }
+
+  /** The job ended: release its instance now (it only bills), and remember how it ended. */
+  private Observation finish(WorkloadKey key, String instanceId, Observation observation) {
+    results.put(key, observation);
+    invocations.remove(key);
+    lastTails.remove(key);
+    try {
+      api.deleteInstances(List.of(instanceId), null);
+      log.info("workload {}: {}", key, observation.message());
+    } catch (ProviderException e) {
+      log.warn("workload {}: ended, but releasing ECS instance {} failed ({}); the operator's cancel retries it", key,
+          instanceId, e.getMessage());
+    }
+    return observation;
+  }
+
+  /** The instance tagged with {@code key}'s workload name, if ECS has one. */
+  private Optional<DescribeInstancesResponse.Instance> instanceOf(WorkloadKey key) throws ProviderException {
+    List<DescribeInstancesResponse.Instance> tagged = api.instancesOf(key.workloadName());
+    if (tagged.size() > 1) {
+      log.warn("workload {}: ECS has {} instances tagged {} ({}); using the first, cancel releases all", key,
+          tagged.size(), key.workloadName(), tagged.stream().map(DescribeInstancesResponse.Instance::getInstanceId)
+              .toList());
+    }
+    return tagged.stream().findFirst();
+  }
+
+  private RunInstancesRequest request(WorkloadSpec spec, AlibabaGpuTypes.Candidate candidate, String userData) {
+    WorkloadKey key = spec.key();
+    RunInstancesRequest request = new RunInstancesRequest();
+    request.setClientToken(key.workloadName());
+    request.setInstanceType(candidate.instanceType());
+    request.setZoneId(config.getZoneId());
+    request.setSecurityGroupId(config.getSecurityGroupId());
+    request.setVSwitchId(config.getVSwitchId());
+    if (config.getImageId() != null && !config.getImageId().isBlank()) {
+      request.setImageId(config.getImageId());
+    } else {
+      request.setImageFamily(AlibabaEcsProviderFactory.DEFAULT_IMAGE_FAMILY);
+    }
+    request.setKeyPairName(config.getKeyPairName());
+    request.setInstanceName(key.workloadName());
+    request.setHostName(key.workloadName());
+    request.setUserData(userData);
+    request.setInstanceChargeType("PostPaid");
+    String spot = spotStrategy();
+    request.setSpotStrategy(spot);
+    if (!"NoSpot".equals(spot)) {
+      request.setSpotInterruptionBehavior("Terminate");
+      if (config.getSpotPriceLimit() != null) {
+        request.setSpotPriceLimit(Float.valueOf(config.getSpotPriceLimit()));
+      }
+    }
+    request.setAmount(1);
+    request.setSystemDiskCategory("cloud_essd");
+    Integer disk = spec.compute().diskGiB() != null ? spec.compute().diskGiB() : config.getSystemDiskGiB();
+    request.setSystemDiskSize(String.valueOf(disk == null ? 100 : Math.max(20, disk)));
+    request.setTags(List.of(
+        tag(EcsApi.TAG_WORKLOAD, key.workloadName()),
+        tag(EcsApi.TAG_JOB_UID, key.uid()),
+        tag(EcsApi.TAG_JOB, key.namespace() + "/" + key.name()),
+        tag(EcsApi.TAG_PROVIDER_CONFIG, configName),
+        tag(EcsApi.TAG_MANAGED_BY, EcsApi.OPERATOR)));
+    return request;
+  }
+
+  private static RunInstancesRequest.Tag tag(String key, String value) {
+    RunInstancesRequest.Tag tag = new RunInstancesRequest.Tag();
+    tag.setKey(key);
+    tag.setValue(value);
+    return tag;
+  }
+
+  private String spotStrategy() {
+    return config.getSpotStrategy() == null ? "NoSpot" : config.getSpotStrategy().name();
+  }
+
+  private String zoneText() {
+    return config.getZoneId() != null ? "zone " + config.getZoneId() : "the zone of vSwitch " + config.getVSwitchId();
+  }
+
+  private String note(String instanceType) {
+    return "ECS instance " + instanceType + " in " + zoneText() + " (" + ("NoSpot".equals(spotStrategy())
+        ? "pay-as-you-go" : "spot, " + spotStrategy()) + "); the container runs once and the instance is released "
+        + "when it ends";
+  }
+
+  /** ECS times look like 2024-05-01T10:01Z or 2024-05-01T10:01:00Z. */
+  static Instant time(String text) {
+    if (text == null || text.isBlank()) {
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(text, DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm[:ss]XXX")).toInstant();
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,423 @@
+package io.gpucompute.provider.kubernetes;
+
+import io.fabric8.kubernetes.api.model.ContainerState;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.gpucompute.api.v1alpha1.GpuJob;
+import io.gpucompute.provider.Observation;
+import io.gpucompute.provider.Offer;
+import io.gpucompute.provider.ProviderException;
+import io.gpucompute.provider.SubmitResult;
+import io.gpucompute.provider.WorkloadKey;
+import io.gpucompute.provider.WorkloadLocks;
+import io.gpucompute.provider.WorkloadSpec;
+import io.gpucompute.provider.WorkloadState;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The batch/v1 Job machinery that the Kubernetes and TencentTKE providers share. Each attempt is one Job named
+ * {@link WorkloadKey#workloadName()} with one pod (container {@value #CONTAINER}, {@code backoffLimit: 0},
+ * {@code restartPolicy: Never}); its environment lives in a Secret of the same name owned by the Job, so values never
+ * show in the Job's spec. The truth is the API server: submit looks the Job up by name before creating it, so an
+ * operator restart never makes a second one.
+ */
+public final class JobWorkloads {
+
+  /** The container's name in every Job's pod. */
+  public static final String CONTAINER = "main";
+  /** Label: the GpuJob's uid. */
+  public static final String JOB_UID_LABEL = "gpucompute.io/job-uid";
+  /** Label: the attempt number. */
+  public static final String ATTEMPT_LABEL = "gpucompute.io/attempt";
+  /** Annotation: the GpuJob as namespace/name (names may be longer than a label value). */
+  public static final String JOB_ANNOTATION = "gpucompute.io/job";
+  /** The extended resource of NVIDIA GPUs. */
+  public static final String GPU_RESOURCE = "nvidia.com/gpu";
+  /** The label the job controller puts on a Job's pods. */
+  static final String JOB_NAME_LABEL = "job-name";
+
+  private static final Logger log = LoggerFactory.getLogger(JobWorkloads.class);
+  private static final int LOG_LINES = 100;
+  private static final int LOG_CHARS = 8_000;
+
+  private final KubernetesClient client;
+  private final String cluster;
+  private final JobPlacement placement;
+  private final WorkloadLocks locks;
+
+  /**
+   * @param client the client of the cluster the Jobs run on
+   * @param cluster how messages name that cluster, such as "this cluster" or "TKE cluster cls-abc"
+   * @param placement where and how the Jobs run
+   * @param locks serialises submit and cancel per workload
+   */
+  public JobWorkloads(KubernetesClient client, String cluster, JobPlacement placement, WorkloadLocks locks) {
+    this.client = client;
+    this.cluster = cluster;
+    this.placement = placement;
+    this.locks = locks;
+  }
+
+  /** The namespace the Job of {@code key} lives in. */
+  public String namespace(WorkloadKey key) {
+    return placement.namespace() != null ? placement.namespace() : key.namespace();
+  }
+
+  /** One offer per configured GPU type; count and price unknown (the ProviderConfig's prices fill the price). */
+  public List<Offer> offers() {
+    return offers(placement);
+  }
+
+  /** The offers of {@code placement}: one per configured GPU type, count and price unknown. */
+  public static List<Offer> offers(JobPlacement placement) {
+    Map<String, String> names = new TreeMap<>();
+    placement.gpuTypes().forEach((type, labels) -> names.put(type, describe(labels)));
+    placement.gpuAnnotations().forEach((type, annotations) -> names.putIfAbsent(type, describe(annotations)));
+    return names.entrySet().stream().map(e -> new Offer(e.getKey(), e.getValue(), null, null, null)).toList();
+  }
+
+  /**
+   * Checks that the operator may list Jobs where they run (the configured namespace, or every namespace).
+   *
+   * @throws ProviderException a 403 comes back as reason Forbidden, naming the permission
+   */
+  public void checkAccess() throws ProviderException {
+    var options = new ListOptionsBuilder().withLimit(1L).build();
+    if (placement.namespace() == null) {
+      call(() -> client.batch().v1().jobs().inAnyNamespace().list(options), "list jobs.batch in all namespaces");
+    } else {
+      call(() -> client.batch().v1().jobs().inNamespace(placement.namespace()).list(options),
+          "list jobs.batch in namespace " + placement.namespace());
+    }
+  }
+
+  /** Creates the Job of {@code spec}, or finds the one already there. */
+  public SubmitResult submit(WorkloadSpec spec) throws ProviderException {
+    WorkloadKey key = spec.key();
+    Job desired = desired(spec);
+    String ns = desired.getMetadata().getNamespace();
+    String name = desired.getMetadata().getName();
+    return locks.withLock(key, () -> {
+      Job existing = call(() -> client.batch().v1().jobs().inNamespace(ns).withName(name).get(), "get Job " + ns + "/" + name);
+      if (existing != null) {
+        log.info("workload {}: Job {}/{} already exists on {}; not creating another", key, ns, name, cluster);
+        return new SubmitResult(externalId(ns, name), null);
+      }
+      if (!spec.env().isEmpty()) {
+        call(() -> client.secrets().inNamespace(ns).resource(secret(spec, ns, name)).createOr(s -> s.update()),
+            "create Secret " + ns + "/" + name);
+      }
+      Job created;
+      try {
+        created = call(() -> client.batch().v1().jobs().inNamespace(ns).resource(desired).create(),
+            "create Job " + ns + "/" + name);
+      } catch (ProviderException e) {
+        if (!(e instanceof ProviderException.Transient) || !"AlreadyExists".equals(e.reason())) {
+          throw e;
+        }
+        created = call(() -> client.batch().v1().jobs().inNamespace(ns).withName(name).get(), "get Job " + ns + "/" + name);
+      }
+      if (created != null && !spec.env().isEmpty()) {
+        OwnerReference byJob = new OwnerReferenceBuilder().withApiVersion("batch/v1").withKind("Job")
+            .withName(name).withUid(created.getMetadata().getUid()).build();
+        call(() -> client.secrets().inNamespace(ns).withName(name).edit(s -> {
+          s.getMetadata().setOwnerReferences(List.of(byJob));
+          return s;
+        }), "set the owner of Secret " + ns + "/" + name);
+      }
+      log.info("workload {}: created Job {}/{} on {} ({} x{})", key, ns, name, cluster, spec.gpu().type(),
+          spec.gpu().count());
+      return new SubmitResult(externalId(ns, name), "a batch/v1 Job " + name + " in namespace " + ns + " on " + cluster);
+    });
+  }
+
+  /** What the Job of {@code key} and its pod say now. */
+  public Observation observe(WorkloadKey key) throws ProviderException {
+    String ns = namespace(key);
+    String name = key.workloadName();
+    Job job = call(() -> client.batch().v1().jobs().inNamespace(ns).withName(name).get(), "get Job " + ns + "/" + name);
+    if (job == null) {
+      return Observation.notFound();
+    }
+    List<Pod> pods = call(() -> client.pods().inNamespace(ns).withLabel(JOB_NAME_LABEL, name).list().getItems(),
+        "list the pods of Job " + ns + "/" + name);
+    Optional<Pod> pod = pods.stream().max(Comparator.comparing(p -> String.valueOf(p.getMetadata().getCreationTimestamp())));
+    return verdict(externalId(ns, name), job, pod.orElse(null), pod.map(p -> logTail(ns, p)).orElse(null));
+  }
+
+  /** Deletes the Job of {@code key} (its pods go by background propagation) and its Secret. */
+  public void cancel(WorkloadKey key) throws ProviderException {
+    String ns = namespace(key);
+    String name = key.workloadName();
+    locks.withLock(key, () -> {
+      var deleted = call(() -> client.batch().v1().jobs().inNamespace(ns).withName(name)
+          .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete(), "delete Job " + ns + "/" + name);
+      call(() -> client.secrets().inNamespace(ns).withName(name).delete(), "delete Secret " + ns + "/" + name);
+      if (deleted != null && !deleted.isEmpty()) {
+        log.info("workload {}: deleted Job {}/{} on {} (its pods go with it)", key, ns, name, cluster);
+      }
+      return null;
+    });
+  }
+
+  /** The Job for {@code spec}. */
+  public Job desired(WorkloadSpec spec) throws ProviderException.InvalidRequest {
+    WorkloadKey key = spec.key();
+    String type = spec.gpu().type();
+    String configured = placement.configuredType(type);
+    if (configured == null && !placement.acceptsAnyType()) {
+      throw new ProviderException.InvalidRequest("UnknownGpuType", "GPU type '" + type + "' is not offered on "
+          + cluster + "; offered: " + new TreeSet<>(offerTypes()));
+    }
+    String ns = namespace(key);
+    String name = key.workloadName();
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put("app.kubernetes.io/managed-by", "gpu-compute-operator");
+    labels.put(JOB_UID_LABEL, key.uid());
+    labels.put(ATTEMPT_LABEL, Integer.toString(key.attempt()));
+    Map<String, String> annotations = Map.of(JOB_ANNOTATION, key.namespace() + "/" + key.name());
+
+    Map<String, Quantity> limits = new LinkedHashMap<>();
+    Map<String, Quantity> requests = new LinkedHashMap<>();
+    limits.put(GPU_RESOURCE, new Quantity(Integer.toString(spec.gpu().count())));
+    if (spec.compute().cpu() != null) {
+      limits.put("cpu", new Quantity(spec.compute().cpu().toString()));
+      requests.put("cpu", new Quantity(spec.compute().cpu().toString()));
+    }
+    if (spec.compute().memoryGiB() != null) {
+      limits.put("memory", new Quantity(spec.compute().memoryGiB() + "Gi"));
+      requests.put("memory", new Quantity(spec.compute().memoryGiB() + "Gi"));
+    }
+    if (spec.compute().diskGiB() != null) {
+      requests.put("ephemeral-storage", new Quantity(spec.compute().diskGiB() + "Gi"));
+    }
+    List<EnvVar> env = new ArrayList<>();
+    new TreeMap<>(spec.env()).keySet().forEach(variable -> env.add(new EnvVarBuilder().withName(variable)
+        .withNewValueFrom().withNewSecretKeyRef().withName(name).withKey(variable).endSecretKeyRef().endValueFrom()
+        .build()));
+    Map<String, String> podAnnotations = new LinkedHashMap<>(annotations);
+    Map<String, String> nodeSelector = new LinkedHashMap<>();
+    if (configured != null) {
+      nodeSelector.putAll(placement.gpuTypes().getOrDefault(configured, Map.of()));
+      placement.gpuAnnotations().getOrDefault(configured, Map.of()).forEach((k, v) -> podAnnotations.put(k,
+          v.replace("{count}", Integer.toString(spec.gpu().count()))));
+    }
+
+    JobBuilder job = new JobBuilder()
+        .withNewMetadata().withName(name).withNamespace(ns).withLabels(labels).withAnnotations(annotations)
+        .withOwnerReferences(ownerReferences(key, ns)).endMetadata()
+        .withNewSpec()
+          .withBackoffLimit(0)
+          .withActiveDeadlineSeconds(spec.activeDeadline() == null ? null : Math.max(1, spec.activeDeadline().toSeconds()))
+          .withNewTemplate()
+            .withNewMetadata().withLabels(labels).withAnnotations(podAnnotations).endMetadata()
+            .withNewSpec()
+              .withRestartPolicy("Never")
+              .withNodeSelector(nodeSelector.isEmpty() ? null : nodeSelector)
+              .withTolerations(placement.tolerations().isEmpty() ? null : placement.tolerations())
+              .withRuntimeClassName(placement.runtimeClassName())
+              .withPriorityClassName(placement.priorityClassName())
+              .withEnableServiceLinks(false)
+              .addNewContainer()
+                .withName(CONTAINER)
+                .withImage(spec.image())
+                .withCommand(spec.command().isEmpty() ? null : spec.command())
+                .withArgs(spec.args().isEmpty() ? null : spec.args())
+                .withEnv(env.isEmpty() ? null : env)
+                .withNewResources().withLimits(limits).withRequests(requests.isEmpty() ? null : requests).endResources()
+              .endContainer()
+            .endSpec()
+          .endTemplate()
+        .endSpec();
+    return job.build();
+  }
+
+  private List<OwnerReference> ownerReferences(WorkloadKey key, String ns) {
+    if (!placement.ownedByGpuJob() || !ns.equals(key.namespace())) {
+      return null;
+    }
+    return List.of(new OwnerReferenceBuilder().withApiVersion(HasMetadata.getApiVersion(GpuJob.class))
+        .withKind(HasMetadata.getKind(GpuJob.class)).withName(key.name()).withUid(key.uid()).withController(true)
+        .build());
+  }
+
+  private Secret secret(WorkloadSpec spec, String ns, String name) {
+    Map<String, String> data = new TreeMap<>();
+    spec.env().forEach((k, v) -> data.put(k, Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
+    return new SecretBuilder().withNewMetadata().withName(name).withNamespace(ns)
+        .withLabels(Map.of(JOB_UID_LABEL, spec.key().uid(), ATTEMPT_LABEL, Integer.toString(spec.key().attempt()),
+            "app.kubernetes.io/managed-by", "gpu-compute-operator"))
+        .endMetadata().withType("Opaque").withData(data).build();
+  }
+
+  /** The verdict of a Job and its newest pod (null when it has none yet). */
+  static Observation verdict(String id, Job job, Pod pod, String logTail) {
+    ContainerState state = containerState(pod);
+    Integer exitCode = state != null && state.getTerminated() != null ? state.getTerminated().getExitCode() : null;
+    Instant started = state == null ? null : state.getRunning() != null ? instant(state.getRunning().getStartedAt())
+        : state.getTerminated() != null ? instant(state.getTerminated().getStartedAt()) : null;
+    Instant finished = state != null && state.getTerminated() != null ? instant(state.getTerminated().getFinishedAt()) : null;
+    JobCondition complete = condition(job, "Complete");
+    JobCondition failed = condition(job, "Failed");
+    if (exitCode != null) {
+      String reason = state.getTerminated().getReason();
+      return new Observation(exitCode == 0 ? WorkloadState.SUCCEEDED : WorkloadState.FAILED, id, exitCode,
+          "the container exited with code " + exitCode + (reason == null ? "" : " (" + reason + ")"), logTail, started,
+          finished);
+    }
+    if (failed != null) {
+      return new Observation(WorkloadState.FAILED, id, null, "the Job failed: " + reason(failed), logTail, started,
+          instant(failed.getLastTransitionTime()));
+    }
+    if (complete != null) {
+      return new Observation(WorkloadState.SUCCEEDED, id, 0, "the Job completed", logTail, started,
+          instant(complete.getLastTransitionTime()));
+    }
+    if (pod == null) {
+      return new Observation(WorkloadState.PENDING, id, null, "the Job has no pod yet", null, null, null);
+    }
+    String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+    if ("Failed".equals(phase)) {
+      return new Observation(WorkloadState.FAILED, id, null, "the pod failed: " + podReason(pod), logTail, started, null);
+    }
+    if ("Succeeded".equals(phase)) {
+      return new Observation(WorkloadState.SUCCEEDED, id, 0, "the pod succeeded", logTail, started, null);
+    }
+    if (state != null && state.getRunning() != null) {
+      return new Observation(WorkloadState.RUNNING, id, null, "running on node " + pod.getSpec().getNodeName(), logTail,
+          started, null);
+    }
+    return new Observation(WorkloadState.PENDING, id, null, pendingReason(pod, state), null, null, null);
+  }
+
+  /** Why a pod is still pending: the scheduler's verdict, or the container's waiting reason. */
+  static String pendingReason(Pod pod, ContainerState state) {
+    if (pod.getStatus() != null && pod.getStatus().getConditions() != null) {
+      for (PodCondition c : pod.getStatus().getConditions()) {
+        if ("PodScheduled".equals(c.getType()) && "False".equals(c.getStatus())) {
+          return "not scheduled: " + (c.getReason() == null ? "Unschedulable" : c.getReason())
+              + (c.getMessage() == null ? "" : ": " + c.getMessage());
+        }
+      }
+    }
+    if (state != null && state.getWaiting() != null && state.getWaiting().getReason() != null) {
+      return "waiting: " + state.getWaiting().getReason()
+          + (state.getWaiting().getMessage() == null ? "" : ": " + state.getWaiting().getMessage());
+    }
+    return pod.getSpec() != null && pod.getSpec().getNodeName() != null
+        ? "starting on node " + pod.getSpec().getNodeName() : "waiting for the scheduler";
+  }
+
+  private static ContainerState containerState(Pod pod) {
+    if (pod == null || pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+      return null;
+    }
+    return pod.getStatus().getContainerStatuses().stream().filter(s -> CONTAINER.equals(s.getName())).findFirst()
+        .or(() -> pod.getStatus().getContainerStatuses().stream().findFirst())
+        .map(ContainerStatus::getState).orElse(null);
+  }
+
+  private static JobCondition condition(Job job, String type) {
+    if (job.getStatus() == null || job.getStatus().getConditions() == null) {
+      return null;
+    }
+    return job.getStatus().getConditions().stream()
+        .filter(c -> type.equals(c.getType()) && "True".equals(c.getStatus())).findFirst().orElse(null);
+  }
+
+  private static String reason(JobCondition c) {
+    return (c.getReason() == null ? "Failed" : c.getReason()) + (c.getMessage() == null ? "" : ": " + c.getMessage());
+  }
+
+  private static String podReason(Pod pod) {
+    String reason = pod.getStatus().getReason();
+    String message = pod.getStatus().getMessage();
+    return (reason == null ? "Failed" : reason) + (message == null ? "" : ": " + message);
+  }
+
+  private String logTail(String ns, Pod pod) {
+    ContainerState state = containerState(pod);
+    if (state == null || (state.getRunning() == null && state.getTerminated() == null)) {
+      return null;
+    }
+    try {
+      String text = client.pods().inNamespace(ns).withName(pod.getMetadata().getName()).inContainer(CONTAINER)
+          .tailingLines(LOG_LINES).getLog();
+      if (text == null) {
+        return null;
+      }
+      return text.length() <= LOG_CHARS ? text : text.substring(text.length() - LOG_CHARS);
+    } catch (KubernetesClientException e) {
+      log.debug("no log of pod {}/{} on {}: {}", ns, pod.getMetadata().getName(), cluster, e.getCode());
+      return null;
+    }
+  }
+
+  private static Instant instant(String timestamp) {
+    if (timestamp == null || timestamp.isBlank()) {
+      return null;
+    }
+    try {
+      return Instant.parse(timestamp);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private List<String> offerTypes() {
+    return offers().stream().map(Offer::gpuType).toList();
+  }
+
+  private static String describe(Map<String, String> labels) {
+    return labels.isEmpty() ? "any node" : new TreeMap<>(labels).toString();
+  }
+
+  private static String externalId(String ns, String name) {
+    return ns + "/" + name;
+  }
+
+  /** An API call that may fail. */
+  @FunctionalInterface
+  interface Call<T> {
+    T run();
+  }
+
+  private <T> T call(Call<T> call, String doing) throws ProviderException {
+    try {
+      return call.run();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 409) {
+        throw new ProviderException.Transient("AlreadyExists", doing + ": it already exists", e);
+      }
+      throw KubeErrors.map(e, cluster, doing);
+    }
+  }
+}

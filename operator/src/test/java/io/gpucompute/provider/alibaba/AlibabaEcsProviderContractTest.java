@@ -1,0 +1,76 @@
+package io.gpucompute.provider.alibaba;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gpucompute.provider.GpuProvider;
+import io.gpucompute.provider.GpuProviderContractTest;
+import io.gpucompute.provider.ProviderException;
+import io.gpucompute.provider.WorkloadKey;
+import io.gpucompute.provider.WorkloadSpec;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The provider contract against {@link EcsStub}: instances whose UserData really runs the workload locally. */
+class AlibabaEcsProviderContractTest extends GpuProviderContractTest {
+
+  @RegisterExtension
+  final EcsStubExtension ecs = new EcsStubExtension();
+
+  private GpuProvider provider;
+
+  @BeforeEach
+  void createProvider() throws ProviderException {
+    provider = new AlibabaEcsProviderFactory(AlibabaTestSupport.SETTINGS)
+        .create("alibaba", AlibabaTestSupport.spec(ecs.stub(), a -> {}), AlibabaTestSupport.credentials());
+  }
+
+  @AfterEach
+  void closeProvider() {
+    provider.close();
+  }
+
+  @Override
+  protected GpuProvider provider() {
+    return provider;
+  }
+
+  @Override
+  protected WorkloadSpec succeedingWorkload(WorkloadKey key) {
+    return AlibabaTestSupport.shell(key, "A10", 1, "echo " + SUCCESS_MARKER + "; echo \"$" + GREETING_VARIABLE + "\"",
+        Map.of(GREETING_VARIABLE, GREETING_VALUE));
+  }
+
+  @Override
+  protected WorkloadSpec failingWorkload(WorkloadKey key) {
+    return AlibabaTestSupport.shell(key, "echo failing; exit " + FAILING_EXIT_CODE);
+  }
+
+  @Override
+  protected WorkloadSpec longRunningWorkload(WorkloadKey key) {
+    return AlibabaTestSupport.shell(key, "sleep 300");
+  }
+
+  @Override
+  protected WorkloadSpec unknownGpuTypeWorkload(WorkloadKey key) {
+    return AlibabaTestSupport.shell(key, "TPU-V5", 1, "echo never", Map.of());
+  }
+
+  @Override
+  protected int workloadsStartedFor(WorkloadKey key) {
+    return ecs.stub().instancesOf(key.workloadName()).size();
+  }
+
+  @Override
+  protected void assertNothingLeftRunning(WorkloadKey key) {
+    assertThat(ecs.stub().instancesOf(key.workloadName()))
+        .allSatisfy(i -> assertThat(i.gone()).as("instance %s is released and its processes gone", i.id).isTrue());
+  }
+
+  @Override
+  protected Duration completionTimeout() {
+    return Duration.ofSeconds(30);
+  }
+}

@@ -1,0 +1,105 @@
+package io.gpucompute.provider.alibaba;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.gpucompute.api.v1alpha1.EnvVar;
+import io.gpucompute.api.v1alpha1.GpuJob;
+import io.gpucompute.api.v1alpha1.GpuRequest;
+import io.gpucompute.job.WorkloadSpecs;
+import io.gpucompute.operator.TestResources;
+import io.gpucompute.provider.GpuDemand;
+import io.gpucompute.provider.GpuProvider;
+import io.gpucompute.provider.Observation;
+import io.gpucompute.provider.ProviderException;
+import io.gpucompute.provider.WorkloadKey;
+import io.gpucompute.provider.WorkloadSpec;
+import io.gpucompute.provider.WorkloadState;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The UserData script rendered from a GpuJob, what it contains, and that bash runs it as meant. */
+class UserDataTest {
+
+  @RegisterExtension
+  final EcsStubExtension ecs = new EcsStubExtension();
+
+  private static GpuJob job() {
+    GpuJob job = TestResources.shellJob("team-a", "train", "alibaba", "python train.py --epochs 3", spec -> {
+      spec.setImage("registry.example/team/train:1.2");
+      spec.setArgs(List.of("--name", "it's a run"));
+      spec.setGpu(GpuRequest.of("A10", 1));
+      spec.setEnv(List.of(EnvVar.plain("GREETING", "hello"), EnvVar.plain("QUOTED", "a 'b' \"c\" $HOME `x`")));
+    });
+    job.setMetadata(new ObjectMetaBuilder().withName("train").withNamespace("team-a")
+        .withUid("3f1c9a7e-52d1-4c55-9d1e-0a6b2f1c7e11").build());
+    return job;
+  }
+
+  @Test
+  void rendersAScriptThatRunsTheJobsContainerOnceWithTheNvidiaRuntime() throws ProviderException {
+    WorkloadSpec spec = new WorkloadSpecs(null).build(job(), 2);
+
+    String script = UserData.render(spec);
+
+    assertThat(script).startsWith("#!/bin/bash\n")
+        .contains("workload gpujob-3f1c9a7e-52d1-4c55-9d1e-0a6b2f1c7e11-2 (GpuJob team-a/train)")
+        .contains("if [ -e \"$GPUJOB_DIR/started\" ]; then exit 0; fi")
+        .contains("nvidia-ctk runtime configure --runtime=docker")
+        .contains("export GREETING=hello\n")
+        .contains("export QUOTED='a '\\''b'\\'' \"c\" $HOME `x`'\n")
+        .contains("docker run -d --name gpujob --gpus all --runtime=nvidia -e GREETING -e QUOTED --entrypoint sh "
+            + "registry.example/team/train:1.2 -c 'python train.py --epochs 3' --name 'it'\\''s a run'")
+        .contains("docker wait gpujob")
+        .contains("finish 125");
+    assertThat(new String(Base64.getDecoder().decode(UserData.encoded(script)), StandardCharsets.UTF_8))
+        .isEqualTo(script);
+  }
+
+  @Test
+  void theStatusCommandAndItsOutputAgree() {
+    assertThat(UserData.statusCommand(50)).contains("docker logs --tail 50 gpujob").contains(UserData.EXIT_MARKER);
+
+    assertThat(UserData.parse("line 1\nline 2\n__GPUJOB_EXIT__3\n"))
+        .isEqualTo(new UserData.Status("line 1\nline 2", 3, true));
+    assertThat(UserData.parse("still going\n__GPUJOB_EXIT__\n"))
+        .isEqualTo(new UserData.Status("still going", null, true));
+    assertThat(UserData.parse("cut off")).isEqualTo(new UserData.Status("cut off", null, false));
+  }
+
+  @Test
+  void envNamesThatAreNotShellNamesAreRefused() {
+    WorkloadSpec spec = new WorkloadSpec(AlibabaTestSupport.newKey("bad-env"), "img:1", List.of("true"), List.of(),
+        Map.of("NOT-A-NAME", "x"), new GpuDemand("A10", 1, null), null, null);
+
+    assertThatThrownBy(() -> UserData.render(spec)).isInstanceOf(ProviderException.InvalidRequest.class)
+        .hasMessageContaining("NOT-A-NAME");
+  }
+
+  @Test
+  void bashRunsItWithArgvAndEnvIntactOnAStubInstance() throws ProviderException {
+    GpuProvider provider = new AlibabaEcsProviderFactory(AlibabaTestSupport.SETTINGS)
+        .create("alibaba", AlibabaTestSupport.spec(ecs.stub(), a -> {}), AlibabaTestSupport.credentials());
+    WorkloadKey key = AlibabaTestSupport.newKey("roundtrip");
+    String tricky = "a 'b' \"c\" $HOME `x` \\ end";
+    WorkloadSpec spec = new WorkloadSpec(key, "img:1", List.of("sh", "-c"),
+        List.of("printf '[%s]\\n' \"$0\" \"$1\" \"$TRICKY\"", "arg 'zero'", "arg\tone"), Map.of("TRICKY", tricky),
+        new GpuDemand("A10", 1, null), null, null);
+
+    provider.submit(spec);
+    Observation done = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+        .until(() -> provider.observe(key), o -> o.state().isFinished());
+
+    assertThat(done.state()).as("%s", done).isEqualTo(WorkloadState.SUCCEEDED);
+    assertThat(done.logTail()).isEqualTo("[arg 'zero']\n[arg\tone]\n[" + tricky + "]");
+    assertThat(ecs.stub().instancesOf(key.workloadName())).singleElement()
+        .satisfies(i -> assertThat(i.live()).as("released when it ended").isFalse());
+  }
+}
