@@ -18,8 +18,9 @@ HACK_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "${HACK_DIR}/lib/kube-binaries.sh"
 
 # What the control plane needs at run time: etcd (Debian's etcd-server ships
-# /usr/bin/etcd), openssl for the certificates, curl + jq for readiness checks.
-RUNTIME_PACKAGES=(etcd-server openssl jq curl ca-certificates)
+# /usr/bin/etcd), openssl for the certificates, curl + jq for readiness checks,
+# lua5.1 for the tests of the Argo CD health checks (docs/argocd/*.lua).
+RUNTIME_PACKAGES=(etcd-server openssl jq curl ca-certificates lua5.1)
 # What building kube-apiserver/kube-controller-manager from the distribution's
 # `kubernetes` source package needs. reflect2's Debian package provides the
 # 1.0.2 sources that replace the vendored 1.0.1 (see hack/lib/kube-binaries.sh).

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.gpucompute.operator.GpuComputeOperator;
 import io.gpucompute.operator.HealthServer;
 import io.gpucompute.operator.OperatorSettings;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
@@ -25,8 +26,10 @@ public final class Main {
         settings.local().stateDir());
     AtomicReference<GpuComputeOperator> operator = new AtomicReference<>();
     HealthServer health = settings.healthPort() > 0
-        ? HealthServer.start(settings.healthPort(), () -> operator.get() == null || operator.get().healthy(),
-            () -> operator.get() != null && operator.get().healthy())
+        ? HealthServer.start(new InetSocketAddress(settings.healthPort()),
+            () -> operator.get() == null || operator.get().healthy(),
+            () -> operator.get() != null && operator.get().healthy(),
+            () -> operator.get() == null ? "" : operator.get().metrics().scrape())
         : null;
     operator.set(GpuComputeOperator.start(client, settings, Clock.systemUTC(), overrides -> {}));
     LOG.info("gpucompute operator started");

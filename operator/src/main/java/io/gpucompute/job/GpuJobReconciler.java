@@ -76,6 +76,7 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
   private final Clock clock;
   private final JobTiming timing;
   private final Consumer<String> providerConfigChanged;
+  private final JobMetrics metrics;
   /**
    * The highest attempt this process submitted, by job uid: Kubernetes controllers' "expectations". A
    * reconcile may start from a cached job that does not show this process's latest status write yet; acting
@@ -93,6 +94,14 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
    */
   public GpuJobReconciler(ProviderRegistry providers, AdmissionQueue queue, WorkloadSpecs workloadSpecs,
       EventRecorder recorder, Clock clock, JobTiming timing, Consumer<String> providerConfigChanged) {
+    this(providers, queue, workloadSpecs, recorder, clock, timing, providerConfigChanged, JobMetrics.NONE);
+  }
+
+  /** Like the other constructor, and tells {@code metrics} of each decided status. */
+  public GpuJobReconciler(ProviderRegistry providers, AdmissionQueue queue, WorkloadSpecs workloadSpecs,
+      EventRecorder recorder, Clock clock, JobTiming timing, Consumer<String> providerConfigChanged,
+      JobMetrics metrics) {
+    this.metrics = metrics;
     this.providers = providers;
     this.queue = queue;
     this.workloadSpecs = workloadSpecs;
@@ -166,6 +175,7 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
 
     GpuJobStatus after = decision.status();
     events.transition(job, before, after);
+    metrics.decided(job, before, after, now);
     if (wasActive(before) != after.getPhase().holdsWorkload()) {
       providerConfigChanged.accept(configName);
     }
@@ -246,7 +256,9 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
       return;
     }
     cache.byIndex(BY_PROVIDER_CONFIG, configName).stream()
-        .filter(j -> !JobQueueSnapshot.isActive(j) && (j.getStatus() == null || !j.getStatus().getPhase().isTerminal()))
+        // A job whose first reconcile failed has a status with conditions but no phase yet.
+        .filter(j -> !JobQueueSnapshot.isActive(j) && (j.getStatus() == null || j.getStatus().getPhase() == null
+            || !j.getStatus().getPhase().isTerminal()))
         .sorted(java.util.Comparator.comparing(JobQueueSnapshot::entry, io.gpucompute.admission.QueueEntry.ORDER))
         .limit(8)
         .forEach(j -> wakeUps.propagateEvent(ResourceID.fromResource(j)));

@@ -7,6 +7,7 @@ import io.gpucompute.events.EventRecorder;
 import io.gpucompute.job.GpuJobReconciler;
 import io.gpucompute.job.JobQueueSnapshot;
 import io.gpucompute.job.WorkloadSpecs;
+import io.gpucompute.metrics.OperatorMetrics;
 import io.gpucompute.provider.ProviderFactory;
 import io.gpucompute.provider.ProviderRegistry;
 import io.gpucompute.provider.alibaba.AlibabaEcsProviderFactory;
@@ -30,12 +31,17 @@ import java.util.function.Consumer;
  */
 public final class GpuComputeOperator implements AutoCloseable {
 
+  /** The leader-election Lease (coordination.k8s.io) in {@link OperatorSettings#leaseNamespace()}. */
+  public static final String LEASE_NAME = "gpucompute-operator-leader";
+
   private final Operator operator;
   private final ProviderRegistry providers;
+  private final OperatorMetrics metrics;
 
-  private GpuComputeOperator(Operator operator, ProviderRegistry providers) {
+  private GpuComputeOperator(Operator operator, ProviderRegistry providers, OperatorMetrics metrics) {
     this.operator = operator;
     this.providers = providers;
+    this.metrics = metrics;
   }
 
   /**
@@ -53,29 +59,37 @@ public final class GpuComputeOperator implements AutoCloseable {
   /** Like {@link #start(KubernetesClient, OperatorSettings, Clock, Consumer)}, with the given provider factories. */
   public static GpuComputeOperator start(KubernetesClient client, OperatorSettings settings, Clock clock,
       Consumer<ConfigurationServiceOverrider> overrides, List<ProviderFactory> factories) {
+    OperatorMetrics metrics = new OperatorMetrics();
     Operator operator = new Operator(o -> {
-      o.withKubernetesClient(client).withCloseClientOnStop(false);
+      o.withKubernetesClient(client).withCloseClientOnStop(false).withMetrics(metrics.josdkMetrics());
       settings.leaseNamespace().ifPresent(ns -> o.withLeaderElectionConfiguration(
-          new LeaderElectionConfiguration("gpucompute-operator-leader", ns, settings.identity())));
+          new LeaderElectionConfiguration(LEASE_NAME, ns, settings.identity())));
       overrides.accept(o);
     });
     EventRecorder recorder = new EventRecorder(client, clock, settings.identity());
     AtomicReference<GpuJobReconciler> jobReconciler = new AtomicReference<>();
     AtomicReference<ProviderConfigReconciler> configReconciler = new AtomicReference<>();
-    ProviderRegistry providers = new ProviderRegistry(factories, key -> jobReconciler.get().changed(key));
+    ProviderRegistry providers = new ProviderRegistry(factories, key -> jobReconciler.get().changed(key),
+        metrics::meter);
     AtomicReference<IndexedResourceCache<GpuJob>> jobCache = new AtomicReference<>();
 
     configReconciler.set(new ProviderConfigReconciler(providers, recorder, clock, settings.probeInterval(),
         name -> jobCache.get() == null ? 0 : (int) jobCache.get().byIndex(GpuJobReconciler.BY_PROVIDER_CONFIG, name)
             .stream().filter(JobQueueSnapshot::isActive).count()));
     jobReconciler.set(new GpuJobReconciler(providers, new AdmissionQueue(), new WorkloadSpecs(client), recorder, clock,
-        settings.timing(), name -> configReconciler.get().jobsChanged(name)));
+        settings.timing(), name -> configReconciler.get().jobsChanged(name), metrics));
     operator.register(configReconciler.get());
     operator.register(jobReconciler.get());
     operator.register(new io.gpucompute.dag.GpuDagReconciler(recorder, clock));
     operator.start();
     jobCache.set(jobReconciler.get().jobCache());
-    return new GpuComputeOperator(operator, providers);
+    metrics.countJobsFrom(jobCache::get);
+    return new GpuComputeOperator(operator, providers, metrics);
+  }
+
+  /** The operator's meters, which {@code /metrics} serves (docs/metrics.md). */
+  public OperatorMetrics metrics() {
+    return metrics;
   }
 
   /** Whether every informer and event source is healthy. */

@@ -7,8 +7,12 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
-/** Serves {@code /healthz} (liveness) and {@code /readyz} (readiness) for the kubelet's probes. */
+/**
+ * Serves {@code /healthz} (liveness) and {@code /readyz} (readiness) for the kubelet's probes, and
+ * {@code /metrics} (Prometheus text, docs/metrics.md) on the same port.
+ */
 public final class HealthServer implements AutoCloseable {
 
   private final HttpServer server;
@@ -19,11 +23,34 @@ public final class HealthServer implements AutoCloseable {
 
   /** Starts serving on {@code port} of every interface. */
   public static HealthServer start(int port, BooleanSupplier live, BooleanSupplier ready) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
+    return start(new InetSocketAddress(port), live, ready, () -> "");
+  }
+
+  /**
+   * Starts serving on {@code address} (port 0 picks a free one, see {@link #port()}).
+   *
+   * @param metrics the Prometheus text exposition, computed per scrape
+   */
+  public static HealthServer start(InetSocketAddress address, BooleanSupplier live, BooleanSupplier ready,
+      Supplier<String> metrics) throws IOException {
+    HttpServer server = HttpServer.create(address, 0);
     server.createContext("/healthz", exchange -> answer(exchange, live.getAsBoolean()));
     server.createContext("/readyz", exchange -> answer(exchange, ready.getAsBoolean()));
+    server.createContext("/metrics", exchange -> {
+      byte[] body = metrics.get().getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+      exchange.sendResponseHeaders(200, body.length == 0 ? -1 : body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    });
     server.start();
     return new HealthServer(server);
+  }
+
+  /** The port served on. */
+  public int port() {
+    return server.getAddress().getPort();
   }
 
   private static void answer(HttpExchange exchange, boolean ok) throws IOException {

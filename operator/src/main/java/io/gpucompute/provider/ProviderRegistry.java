@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,10 +25,20 @@ public final class ProviderRegistry implements AutoCloseable {
   private final Map<ProviderType, ProviderFactory> factories = new EnumMap<>(ProviderType.class);
   private final Map<String, Connected> byConfigName = new ConcurrentHashMap<>();
   private final WorkloadListener listener;
+  private final BiFunction<String, GpuProvider, GpuProvider> decorator;
 
   public ProviderRegistry(List<ProviderFactory> factories, WorkloadListener listener) {
+    this(factories, listener, (label, provider) -> provider);
+  }
+
+  /**
+   * @param decorator wraps each provider built, given its label {@code <type>/<ProviderConfig name>} (metrics)
+   */
+  public ProviderRegistry(List<ProviderFactory> factories, WorkloadListener listener,
+      BiFunction<String, GpuProvider, GpuProvider> decorator) {
     factories.forEach(f -> this.factories.put(f.type(), f));
     this.listener = Objects.requireNonNull(listener, "listener");
+    this.decorator = Objects.requireNonNull(decorator, "decorator");
   }
 
   /** Whether an adapter for {@code type} is built into this operator. */
@@ -50,7 +61,7 @@ public final class ProviderRegistry implements AutoCloseable {
       throw new ProviderException.InvalidRequest("NotImplemented",
           "provider type " + spec.getType() + " is not built into this operator yet");
     }
-    GpuProvider provider = factory.create(name, spec, credentials);
+    GpuProvider provider = decorator.apply(spec.getType() + "/" + name, factory.create(name, spec, credentials));
     provider.watch(listener);
     Connected previous = byConfigName.put(name, new Connected(generation, credentials, provider));
     if (previous != null) {

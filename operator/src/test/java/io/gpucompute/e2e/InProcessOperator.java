@@ -5,10 +5,13 @@ import io.gpucompute.job.JobTiming;
 import io.gpucompute.operator.GpuComputeOperator;
 import io.gpucompute.operator.OperatorSettings;
 import io.gpucompute.provider.local.LocalSettings;
+import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The operator, wired as in production ({@link GpuComputeOperator#start} with JOSDK's defaults, server-side apply
@@ -38,6 +41,29 @@ final class InProcessOperator implements AutoCloseable {
     KubernetesClient client = plane.newClient();
     try {
       return new InProcessOperator(client, GpuComputeOperator.start(client, settings, Clock.systemUTC(), o -> {}));
+    } catch (RuntimeException e) {
+      client.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Like {@link #start(ControlPlane, Path)}, on {@code client} (which this closes), with leader election on a Lease in
+   * {@code leaseNamespace} when present: the production wiring under someone else's credentials.
+   */
+  static InProcessOperator startWith(KubernetesClient client, Path stateDir, Optional<String> leaseNamespace,
+      String identity) {
+    OperatorSettings settings = new OperatorSettings(
+        new LocalSettings(stateDir, NO_NVIDIA_SMI, Duration.ofSeconds(2)), FAST, Duration.ofSeconds(30), 0,
+        leaseNamespace, identity);
+    // The same Lease as production, but closing this operator must not end the test JVM: JOSDK's default is to
+    // exit the process when it stops leading (so that a pod restarts as a follower).
+    Consumer<ConfigurationServiceOverrider> noExit = o -> leaseNamespace.ifPresent(ns -> o
+        .withLeaderElectionConfiguration(LeaderElectionConfigurationBuilder
+            .aLeaderElectionConfiguration(GpuComputeOperator.LEASE_NAME).withLeaseNamespace(ns)
+            .withIdentity(identity).withExitOnStopLeading(false).build()));
+    try {
+      return new InProcessOperator(client, GpuComputeOperator.start(client, settings, Clock.systemUTC(), noExit));
     } catch (RuntimeException e) {
       client.close();
       throw e;
