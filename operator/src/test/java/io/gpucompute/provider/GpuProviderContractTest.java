@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
@@ -42,17 +43,40 @@ public abstract class GpuProviderContractTest {
   /** The provider under test; the same instance for the whole test. */
   protected abstract GpuProvider provider();
 
+  /**
+   * A workload that runs {@code script} with {@code sh -c} on one GPU of {@code gpuType}, with {@code env} set:
+   * the one way each adapter's test builds the workloads of this suite.
+   */
+  protected abstract WorkloadSpec shellWorkload(WorkloadKey key, String gpuType, String script, Map<String, String> env);
+
+  /** A GPU type the provider under test offers. */
+  protected abstract String offeredGpuType();
+
+  /** A GPU type the provider under test does not offer. */
+  protected String unofferedGpuType() {
+    return "TPU-V5";
+  }
+
   /** Prints {@link #SUCCESS_MARKER} and the value of {@link #GREETING_VARIABLE}, which it sets, then exits 0. */
-  protected abstract WorkloadSpec succeedingWorkload(WorkloadKey key);
+  protected WorkloadSpec succeedingWorkload(WorkloadKey key) {
+    return shellWorkload(key, offeredGpuType(), "echo " + SUCCESS_MARKER + "; echo \"$" + GREETING_VARIABLE + "\"",
+        Map.of(GREETING_VARIABLE, GREETING_VALUE));
+  }
 
   /** Exits with {@link #FAILING_EXIT_CODE}. */
-  protected abstract WorkloadSpec failingWorkload(WorkloadKey key);
+  protected WorkloadSpec failingWorkload(WorkloadKey key) {
+    return shellWorkload(key, offeredGpuType(), "echo failing; exit " + FAILING_EXIT_CODE, Map.of());
+  }
 
   /** Runs far longer than any test (it is cancelled). */
-  protected abstract WorkloadSpec longRunningWorkload(WorkloadKey key);
+  protected WorkloadSpec longRunningWorkload(WorkloadKey key) {
+    return shellWorkload(key, offeredGpuType(), "sleep 300", Map.of());
+  }
 
   /** Asks for a GPU type the provider does not offer. */
-  protected abstract WorkloadSpec unknownGpuTypeWorkload(WorkloadKey key);
+  protected WorkloadSpec unknownGpuTypeWorkload(WorkloadKey key) {
+    return shellWorkload(key, unofferedGpuType(), "echo never", Map.of());
+  }
 
   /**
    * The ground truth, not the provider's word: how many workloads were really started for {@code key} (processes

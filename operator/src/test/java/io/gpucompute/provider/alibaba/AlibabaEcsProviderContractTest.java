@@ -38,24 +38,13 @@ class AlibabaEcsProviderContractTest extends GpuProviderContractTest {
   }
 
   @Override
-  protected WorkloadSpec succeedingWorkload(WorkloadKey key) {
-    return AlibabaTestSupport.shell(key, "A10", 1, "echo " + SUCCESS_MARKER + "; echo \"$" + GREETING_VARIABLE + "\"",
-        Map.of(GREETING_VARIABLE, GREETING_VALUE));
+  protected WorkloadSpec shellWorkload(WorkloadKey key, String gpuType, String script, Map<String, String> env) {
+    return AlibabaTestSupport.shell(key, gpuType, 1, script, env);
   }
 
   @Override
-  protected WorkloadSpec failingWorkload(WorkloadKey key) {
-    return AlibabaTestSupport.shell(key, "echo failing; exit " + FAILING_EXIT_CODE);
-  }
-
-  @Override
-  protected WorkloadSpec longRunningWorkload(WorkloadKey key) {
-    return AlibabaTestSupport.shell(key, "sleep 300");
-  }
-
-  @Override
-  protected WorkloadSpec unknownGpuTypeWorkload(WorkloadKey key) {
-    return AlibabaTestSupport.shell(key, "TPU-V5", 1, "echo never", Map.of());
+  protected String offeredGpuType() {
+    return "A10";
   }
 
   @Override

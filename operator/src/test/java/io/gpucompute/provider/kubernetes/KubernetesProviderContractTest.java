@@ -37,24 +37,13 @@ class KubernetesProviderContractTest extends GpuProviderContractTest {
   }
 
   @Override
-  protected WorkloadSpec succeedingWorkload(WorkloadKey key) {
-    return KubernetesTestSupport.shell(key, "A100", "echo " + SUCCESS_MARKER + "; echo \"$" + GREETING_VARIABLE + "\"",
-        Map.of(GREETING_VARIABLE, GREETING_VALUE));
+  protected WorkloadSpec shellWorkload(WorkloadKey key, String gpuType, String script, Map<String, String> env) {
+    return KubernetesTestSupport.shell(key, gpuType, script, env);
   }
 
   @Override
-  protected WorkloadSpec failingWorkload(WorkloadKey key) {
-    return KubernetesTestSupport.shell(key, "A100", "echo failing; exit " + FAILING_EXIT_CODE, Map.of());
-  }
-
-  @Override
-  protected WorkloadSpec longRunningWorkload(WorkloadKey key) {
-    return KubernetesTestSupport.shell(key, "A100", "sleep 300", Map.of());
-  }
-
-  @Override
-  protected WorkloadSpec unknownGpuTypeWorkload(WorkloadKey key) {
-    return KubernetesTestSupport.shell(key, "TPU-V5", "echo never", Map.of());
+  protected String offeredGpuType() {
+    return "A100";
   }
 
   @Override

@@ -47,24 +47,13 @@ class RunPodGpuProviderContractTest extends GpuProviderContractTest {
   }
 
   @Override
-  protected WorkloadSpec succeedingWorkload(WorkloadKey key) {
-    return RunPodTestSupport.shell(key, "A100", 1, "echo " + SUCCESS_MARKER + "; echo \"$" + GREETING_VARIABLE + "\"",
-        Map.of(GREETING_VARIABLE, GREETING_VALUE));
+  protected WorkloadSpec shellWorkload(WorkloadKey key, String gpuType, String script, Map<String, String> env) {
+    return RunPodTestSupport.shell(key, gpuType, 1, script, env);
   }
 
   @Override
-  protected WorkloadSpec failingWorkload(WorkloadKey key) {
-    return RunPodTestSupport.shell(key, "echo failing; exit " + FAILING_EXIT_CODE);
-  }
-
-  @Override
-  protected WorkloadSpec longRunningWorkload(WorkloadKey key) {
-    return RunPodTestSupport.shell(key, "sleep 300");
-  }
-
-  @Override
-  protected WorkloadSpec unknownGpuTypeWorkload(WorkloadKey key) {
-    return RunPodTestSupport.shell(key, "TPU-V5", 1, "echo never", Map.of());
+  protected String offeredGpuType() {
+    return "A100";
   }
 
   @Override
