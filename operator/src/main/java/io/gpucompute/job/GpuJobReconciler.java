@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.gpucompute.admission.AdmissionQueue;
 import io.gpucompute.api.v1alpha1.GpuJob;
 import io.gpucompute.api.v1alpha1.GpuJobStatus;
+import io.gpucompute.api.v1alpha1.JobPhase;
 import io.gpucompute.api.v1alpha1.ProviderConfig;
 import io.gpucompute.events.EventRecorder;
 import io.gpucompute.provider.GpuProvider;
@@ -316,7 +317,13 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
     if (conditions.equals(status.getConditions())) {
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
+    // A new kind of failure: one Warning Event for it (retries of the same failure write none).
+    recorder.warning(job, reason, message);
     status.setConditions(conditions);
+    if (status.getPhase() == null) {
+      status.setPhase(JobPhase.Pending);
+      status.setObservedGeneration(job.getMetadata().getGeneration());
+    }
     return ErrorStatusUpdateControl.patchStatus(statusPatch(job, status));
   }
 }

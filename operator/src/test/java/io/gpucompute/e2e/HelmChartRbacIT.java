@@ -190,8 +190,8 @@ class HelmChartRbacIT extends OperatorE2eTestBase {
    * With Secrets readable only in the namespaces the chart lists ({@code rbac.secrets.scope=namespaces}), a job
    * elsewhere that references a Secret meets a Forbidden. Observed: the operator keeps running (healthy, no
    * crash), the job shows {@code Reconciling=True} with reason {@code ReconcileError} and the Forbidden in its
-   * message, the operator logs a warning, and other jobs in that namespace still run. The reconcile error path
-   * writes no Event (only job transitions do).
+   * message and a phase, a Warning Event says so once, the operator logs a warning, and other jobs in that
+   * namespace still run.
    */
   @Test
   void aForbiddenSurfacesAsAConditionAndALoggedWarningNotACrash() {
@@ -219,7 +219,12 @@ class HelmChartRbacIT extends OperatorE2eTestBase {
         .filter(c -> JobCondition.RECONCILING.equals(c.getType())).findFirst().orElseThrow();
     assertThat(reconciling.getMessage()).startsWith("retrying:").contains("secrets");
     assertThat(forbidden.getStatus().getPhase()).isNotIn(JobPhase.Succeeded, JobPhase.Failed);
+    assertThat(forbidden.getStatus().getPhase()).isEqualTo(JobPhase.Pending);
     assertThat(OperatorLog.install().text()).contains("reconcile failed (ReconcileError)");
+    await("a Warning Event for the Forbidden").atMost(WAIT).pollInterval(POLL).until(() -> client.v1().events()
+        .inNamespace(ns).list().getItems().stream().anyMatch(e -> "needs-secret".equals(e.getInvolvedObject().getName())
+            && "Warning".equals(e.getType()) && "ReconcileError".equals(e.getReason())
+            && e.getMessage().toLowerCase().contains("forbidden")));
 
     apply(shellJob(ns, "plain", "helm-local", "echo ok"));
     awaitPhase(ns, "plain", JobPhase.Succeeded);
