@@ -12,16 +12,11 @@ import io.gpucompute.providerconfig.ProviderConfigCondition;
 import io.gpucompute.status.Conditions;
 import java.math.BigDecimal;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Turns what the caches hold of a job's ProviderConfig and namespace into a {@link ProviderView}. Pure.
  */
 public final class ProviderResolver {
-
-  /** ProviderConfig Ready reasons that only a person can fix, so jobs that wait on them are Stalled. */
-  private static final Set<String> PERMANENT_REASONS = Set.of("NotImplemented", "InvalidSpec", "SecretNotFound",
-      "InvalidCredentials", "CredentialsKeyMissing");
 
   private ProviderResolver() {}
 
@@ -56,9 +51,9 @@ public final class ProviderResolver {
     }
     if (!Conditions.TRUE.equals(ready.get().getStatus())) {
       String reason = ready.get().getReason();
-      return new ProviderView.Blocked(label, PERMANENT_REASONS.contains(reason) ? reason : JobReason.PROVIDER_NOT_READY,
-          "ProviderConfig " + name + " is not ready (" + reason + "): " + ready.get().getMessage(),
-          PERMANENT_REASONS.contains(reason));
+      boolean stalled = Conditions.isTrue(pc.getStatus().getConditions(), ProviderConfigCondition.STALLED);
+      return new ProviderView.Blocked(label, stalled ? reason : JobReason.PROVIDER_NOT_READY,
+          "ProviderConfig " + name + " is not ready (" + reason + "): " + ready.get().getMessage(), stalled);
     }
     if (!providerConnected) {
       return new ProviderView.Blocked(label, JobReason.PROVIDER_NOT_READY,

@@ -43,6 +43,8 @@ public class ProviderConfigReconciler implements Reconciler<ProviderConfig> {
   public static final String NAME = "providerconfig";
   private static final Logger LOG = LoggerFactory.getLogger(ProviderConfigReconciler.class);
   private static final Duration RECOUNT_DELAY = Duration.ofSeconds(2);
+  /** The probe reason of credentials the provider refused, the one probe outcome that waits for a person. */
+  private static final String INVALID_CREDENTIALS = "InvalidCredentials";
 
   private record Probe(long generation, Credentials credentials, Instant at, ProbeResult result) {}
 
@@ -93,6 +95,7 @@ public class ProviderConfigReconciler implements Reconciler<ProviderConfig> {
     status.setOffers(before == null ? List.of() : before.getOffers());
 
     ProbeResult outcome;
+    boolean needsAPerson;
     try {
       Credentials credentials = credentials(config.getSpec(), context);
       GpuProvider provider = providers.connect(name, generation, config.getSpec(), credentials);
@@ -100,11 +103,19 @@ public class ProviderConfigReconciler implements Reconciler<ProviderConfig> {
       if (outcome.ready()) {
         status.setOffers(OfferCatalog.merge(provider.offers(), config.getSpec().getPrices()));
       }
+      needsAPerson = !outcome.ready() && INVALID_CREDENTIALS.equals(outcome.reason());
+    } catch (ProviderException.InvalidRequest | ProviderException.InvalidCredentials e) {
+      outcome = ProbeResult.notReady(e.reason(), e.getMessage());
+      needsAPerson = true;
     } catch (ProviderException e) {
       outcome = ProbeResult.notReady(e.reason(), e.getMessage());
+      needsAPerson = false;
     }
-    status.setConditions(Conditions.with(before == null ? null : before.getConditions(),
-        ProviderConfigCondition.READY, outcome.ready(), outcome.reason(), outcome.message(), generation, clock.instant()));
+    Instant now = clock.instant();
+    var conditions = Conditions.with(before == null ? null : before.getConditions(),
+        ProviderConfigCondition.READY, outcome.ready(), outcome.reason(), outcome.message(), generation, now);
+    status.setConditions(Conditions.with(conditions, ProviderConfigCondition.STALLED, needsAPerson, outcome.reason(),
+        outcome.message(), generation, now));
     recordTransition(config, before, outcome);
 
     UpdateControl<ProviderConfig> control;

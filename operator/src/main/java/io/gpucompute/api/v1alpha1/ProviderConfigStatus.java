@@ -12,7 +12,9 @@ import lombok.Data;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ProviderConfigStatus {
   @JsonPropertyDescription("Conditions. Ready is True when the config is valid, its Secret is found and the provider answers a probe; "
-      + "otherwise its reason says why (for example NotImplemented, SecretNotFound, InvalidCredentials, ProbeFailed).")
+      + "otherwise its reason says why (for example NotImplemented, SecretNotFound, InvalidCredentials, NoGpus). "
+      + "Stalled is True when Ready is False for a reason only a person can fix (a spec, Secret or credentials the "
+      + "provider refuses); the GpuJobs that use the ProviderConfig are then Stalled with the same reason.")
   private List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("The metadata.generation this status was computed from.")
