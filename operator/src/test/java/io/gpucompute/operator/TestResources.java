@@ -38,6 +38,19 @@ public final class TestResources {
     }
   }
 
+  /**
+   * The YAML documents of a file under the repository root (such as {@code examples/x.yaml}) that hold an object,
+   * split on {@code ---}. Tests run in operator/, so the path is tried from its parent first.
+   */
+  public static List<String> repositoryDocuments(String file) throws java.io.IOException {
+    java.nio.file.Path path = java.nio.file.Path.of("..", file);
+    if (!java.nio.file.Files.exists(path)) {
+      path = java.nio.file.Path.of(file);
+    }
+    return java.util.Arrays.stream(java.nio.file.Files.readString(path).split("(?m)^---$"))
+        .filter(d -> d.contains("kind:")).toList();
+  }
+
   public static void createNamespace(KubernetesClient client, String name, Map<String, String> labels) {
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).withLabels(labels)
         .endMetadata().build()).create();

@@ -8,27 +8,17 @@ import io.gpucompute.api.v1alpha1.AlibabaProviderSpec;
 import io.gpucompute.api.v1alpha1.GpuJob;
 import io.gpucompute.api.v1alpha1.ProviderConfig;
 import io.gpucompute.api.v1alpha1.ProviderType;
+import io.gpucompute.operator.TestResources;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The AlibabaECS examples parse into the API types as meant, and carry placeholders, not keys. */
 class AlibabaExamplesTest {
 
-  private static List<String> documents(String file) throws IOException {
-    Path path = Path.of("..", file);
-    if (!Files.exists(path)) {
-      path = Path.of(file);
-    }
-    return Arrays.stream(Files.readString(path).split("(?m)^---$")).filter(d -> d.contains("kind:")).toList();
-  }
-
   @Test
   void theProviderConfigExampleIsAnAlibabaEcsConfigWithAPlaceholderSecret() throws IOException {
-    List<String> docs = documents("examples/alibaba-providerconfig.yaml");
+    List<String> docs = TestResources.repositoryDocuments("examples/alibaba-providerconfig.yaml");
 
     Secret secret = Serialization.unmarshal(docs.get(1), Secret.class);
     ProviderConfig config = Serialization.unmarshal(docs.get(2), ProviderConfig.class);
@@ -46,7 +36,7 @@ class AlibabaExamplesTest {
 
   @Test
   void theJobExampleAsksForOneA10OnTheAlibabaConfig() throws IOException {
-    GpuJob job = Serialization.unmarshal(documents("examples/gpujob-alibaba.yaml").get(0), GpuJob.class);
+    GpuJob job = Serialization.unmarshal(TestResources.repositoryDocuments("examples/gpujob-alibaba.yaml").get(0), GpuJob.class);
 
     assertThat(job.getSpec().getProviderConfigRef().getName()).isEqualTo("alibaba");
     assertThat(job.getSpec().getGpu().getType()).isEqualTo("A10");

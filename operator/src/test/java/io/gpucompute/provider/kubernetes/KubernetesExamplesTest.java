@@ -7,28 +7,18 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.gpucompute.api.v1alpha1.GpuJob;
 import io.gpucompute.api.v1alpha1.ProviderConfig;
 import io.gpucompute.api.v1alpha1.ProviderType;
+import io.gpucompute.operator.TestResources;
 import io.gpucompute.provider.tencent.TencentTkeProviderFactory;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The Kubernetes and TencentTKE examples parse into the API types as meant, and carry placeholders, not keys. */
 class KubernetesExamplesTest {
 
-  private static List<String> documents(String file) throws IOException {
-    Path path = Path.of("..", file);
-    if (!Files.exists(path)) {
-      path = Path.of(file);
-    }
-    return Arrays.stream(Files.readString(path).split("(?m)^---$")).filter(d -> d.contains("kind:")).toList();
-  }
-
   @Test
   void theKubernetesProviderConfigMapsGpuTypesToNodeLabels() throws IOException {
-    ProviderConfig config = Serialization.unmarshal(documents("examples/kubernetes-providerconfig.yaml").get(0),
+    ProviderConfig config = Serialization.unmarshal(TestResources.repositoryDocuments("examples/kubernetes-providerconfig.yaml").get(0),
         ProviderConfig.class);
 
     assertThat(config.getSpec().getType()).isEqualTo(ProviderType.Kubernetes);
@@ -39,7 +29,7 @@ class KubernetesExamplesTest {
 
   @Test
   void theKubernetesJobExampleAsksForOneA100OnThatConfig() throws IOException {
-    GpuJob job = Serialization.unmarshal(documents("examples/gpujob-kubernetes.yaml").get(0), GpuJob.class);
+    GpuJob job = Serialization.unmarshal(TestResources.repositoryDocuments("examples/gpujob-kubernetes.yaml").get(0), GpuJob.class);
 
     assertThat(job.getSpec().getProviderConfigRef().getName()).isEqualTo("kubernetes");
     assertThat(job.getSpec().getGpu().getType()).isEqualTo("A100");
@@ -47,7 +37,7 @@ class KubernetesExamplesTest {
 
   @Test
   void theTencentProviderConfigNamesAClusterAndHasAPlaceholderSecret() throws IOException {
-    List<String> docs = documents("examples/tencent-providerconfig.yaml");
+    List<String> docs = TestResources.repositoryDocuments("examples/tencent-providerconfig.yaml");
 
     Secret secret = Serialization.unmarshal(docs.get(1), Secret.class);
     ProviderConfig config = Serialization.unmarshal(docs.get(2), ProviderConfig.class);
