@@ -1,10 +1,15 @@
 package io.gpucompute.operator;
 
+import static org.awaitility.Awaitility.await;
+
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.gpucompute.api.v1alpha1.GpuJob;
+import io.gpucompute.api.v1alpha1.GpuJobStatus;
+import io.gpucompute.api.v1alpha1.ProviderConfig;
 import io.gpucompute.job.JobTiming;
 import io.gpucompute.provider.ProviderFactory;
 import io.gpucompute.provider.local.LocalSettings;
@@ -14,6 +19,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * fabric8's mock API server in CRUD mode with the gpucompute.io CRDs installed, for reconciler tests that run the
@@ -64,6 +70,18 @@ public final class MockCluster implements AutoCloseable {
 
   private static void configureForMockServer(io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider o) {
     o.withUseSSAToPatchPrimaryResource(false).checkingCRDAndValidateLocalModel(false).withParseResourceVersions(true);
+  }
+
+  /** Waits until GpuJob {@code namespace/name} has a status that satisfies {@code condition}, and returns it. */
+  public GpuJob awaitJob(String namespace, String name, Duration timeout, Predicate<GpuJobStatus> condition) {
+    return await().atMost(timeout).until(() -> client.resources(GpuJob.class).inNamespace(namespace).withName(name).get(),
+        job -> job != null && job.getStatus() != null && condition.test(job.getStatus()));
+  }
+
+  /** Waits until ProviderConfig {@code name} has a status and satisfies {@code condition}, and returns it. */
+  public ProviderConfig awaitProviderConfig(String name, Duration timeout, Predicate<ProviderConfig> condition) {
+    return await().atMost(timeout).until(() -> client.resources(ProviderConfig.class).withName(name).get(),
+        pc -> pc != null && pc.getStatus() != null && condition.test(pc));
   }
 
   @Override

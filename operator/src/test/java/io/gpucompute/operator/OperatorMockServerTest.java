@@ -87,8 +87,7 @@ class OperatorMockServerTest {
   }
 
   private GpuJob awaitJob(String name, Predicate<GpuJobStatus> condition) {
-    return await().atMost(WAIT).until(() -> get(name),
-        job -> job != null && job.getStatus() != null && condition.test(job.getStatus()));
+    return cluster.awaitJob(NS, name, WAIT, condition);
   }
 
   private static Predicate<GpuJobStatus> phase(JobPhase phase) {

@@ -92,13 +92,11 @@ class RunPodOperatorMockServerTest {
   }
 
   private GpuJob awaitJob(String name, Predicate<GpuJobStatus> condition) {
-    return await().atMost(WAIT).until(() -> client.resources(GpuJob.class).inNamespace(NS).withName(name).get(),
-        job -> job != null && job.getStatus() != null && condition.test(job.getStatus()));
+    return cluster.awaitJob(NS, name, WAIT, condition);
   }
 
   private ProviderConfig awaitConfig(String name, Predicate<ProviderConfig> condition) {
-    return await().atMost(WAIT).until(() -> client.resources(ProviderConfig.class).withName(name).get(),
-        pc -> pc != null && pc.getStatus() != null && condition.test(pc));
+    return cluster.awaitProviderConfig(name, WAIT, condition);
   }
 
   @Test
