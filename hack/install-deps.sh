@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs, with apt (Debian/Ubuntu only), what hack/control-plane.sh needs.
+# Installs, with apt (Debian/Ubuntu only), what hack/control-plane.sh and the e2e
+# tests need (a JDK 21+ for Keycloak among them, when there is none).
 #
 #   hack/install-deps.sh               run-time packages; plus the build packages
 #                                      when kube-apiserver/kube-controller-manager
@@ -164,6 +165,34 @@ install_build_deps() {
     || die "no 'kubernetes' source package in the configured apt sources; provide kube-apiserver/kube-controller-manager via KUBEBUILDER_ASSETS or PATH instead"
 }
 
+# The feature release of the JDK in $1 (from its release file), or 0.
+jdk_feature() {
+  local release="$1/release"
+  [[ -f ${release} && -x $1/bin/java ]] || { echo 0; return; }
+  sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "${release}" | head -n 1
+}
+
+# The e2e suite runs a real Keycloak (OidcSignInIT), which needs Java 21+ beside the build's Java 17: the test looks
+# in KEYCLOAK_JAVA_HOME, JAVA_HOME and /usr/lib/jvm. Installs Debian's OpenJDK 21 or 25 when none is there.
+ensure_keycloak_jdk() {
+  local home candidate
+  for home in "${KEYCLOAK_JAVA_HOME:-}" "${JAVA_HOME:-}" /usr/lib/jvm/*; do
+    [[ -n ${home} && -d ${home} ]] || continue
+    if (( $(jdk_feature "${home}") >= 21 )); then
+      log "a JDK 21+ for Keycloak: ${home}"
+      return 0
+    fi
+  done
+  for candidate in openjdk-21-jdk-headless openjdk-25-jdk-headless; do
+    apt_update_once
+    if apt-cache show "${candidate}" >/dev/null 2>&1; then
+      install_packages "${candidate}"
+      return 0
+    fi
+  done
+  die "no JDK 21+ for the Keycloak e2e test, and apt has none: install one under /usr/lib/jvm or set KEYCLOAK_JAVA_HOME"
+}
+
 main() {
   local mode=auto
   case "${1:-}" in
@@ -179,6 +208,7 @@ main() {
   if ! command -v kubectl >/dev/null 2>&1; then
     install_packages kubernetes-client
   fi
+  ensure_keycloak_jdk
   if [[ ${mode} == build ]]; then
     install_build_deps
   elif [[ ${mode} == auto ]]; then

@@ -46,17 +46,25 @@ public final class ControlPlane implements AutoCloseable {
    * @throws StartupException with the script's output when the control plane could not be started
    */
   static ControlPlane start(Path repoRoot, Path stateDir, Duration upTimeout) {
+    return start(repoRoot, stateDir, upTimeout, Map.of());
+  }
+
+  /**
+   * Like {@link #start(Path, Path, Duration)}, with more environment for {@code up}: for example
+   * {@code CONTROL_PLANE_APISERVER_EXTRA_ARGS} with the API server's {@code --oidc-*} flags.
+   */
+  static ControlPlane start(Path repoRoot, Path stateDir, Duration upTimeout, Map<String, String> upEnvironment) {
     Path log = stateDir.resolveSibling(stateDir.getFileName() + "-up.log");
     System.out.printf("e2e: starting a control plane in %s (log: %s)%n", stateDir, log);
     long started = System.nanoTime();
     // A backstop for a JVM that is stopped before JUnit closes the root store (down is idempotent).
-    Thread shutdownHook = new Thread(() -> runScript(repoRoot, stateDir, "down", DOWN_TIMEOUT, null),
+    Thread shutdownHook = new Thread(() -> runScript(repoRoot, stateDir, "down", DOWN_TIMEOUT, null, Map.of()),
         "control-plane-down");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
-    ScriptResult up = runScript(repoRoot, stateDir, "up", upTimeout, log);
+    ScriptResult up = runScript(repoRoot, stateDir, "up", upTimeout, log, upEnvironment);
     if (up.exitCode() != 0) {
       // up stops what it started when it fails, but not when it was killed for taking too long.
-      runScript(repoRoot, stateDir, "down", DOWN_TIMEOUT, null);
+      runScript(repoRoot, stateDir, "down", DOWN_TIMEOUT, null, Map.of());
       Runtime.getRuntime().removeShutdownHook(shutdownHook);
       String errors = String.join("\n", up.output().lines().filter(line -> line.contains("ERROR")).toList());
       throw new StartupException("hack/control-plane.sh up " + (up.exitCode() == -1 ? "timed out after " + upTimeout
@@ -101,6 +109,18 @@ public final class ControlPlane implements AutoCloseable {
     return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig.toFile())).build();
   }
 
+  /**
+   * A new client of this control plane that authenticates with a bearer token only (no client certificate, which
+   * would make it the admin): a ServiceAccount's token or an OIDC ID token. The caller closes it.
+   */
+  public KubernetesClient newClientWithToken(String token) {
+    Config admin = Config.fromKubeconfig(kubeconfig.toFile());
+    Config config = new io.fabric8.kubernetes.client.ConfigBuilder(Config.empty()).withMasterUrl(admin.getMasterUrl())
+        .withCaCertData(admin.getCaCertData()).withCaCertFile(admin.getCaCertFile()).withOauthToken(token)
+        .build();
+    return new KubernetesClientBuilder().withConfig(config).build();
+  }
+
   /** Stops the control plane ({@code hack/control-plane.sh down}); idempotent. */
   @Override
   public synchronized void close() {
@@ -109,7 +129,7 @@ public final class ControlPlane implements AutoCloseable {
     }
     closed = true;
     client.close();
-    ScriptResult down = runScript(repoRoot, stateDir, "down", DOWN_TIMEOUT, null);
+    ScriptResult down = runScript(repoRoot, stateDir, "down", DOWN_TIMEOUT, null, Map.of());
     try {
       Runtime.getRuntime().removeShutdownHook(shutdownHook);
     } catch (IllegalStateException shuttingDown) {
@@ -138,7 +158,8 @@ public final class ControlPlane implements AutoCloseable {
   private record ScriptResult(int exitCode, String output) {}
 
   /** Runs {@code hack/control-plane.sh command}; exit code -1 when it timed out (and was killed). */
-  private static ScriptResult runScript(Path repoRoot, Path stateDir, String command, Duration timeout, Path log) {
+  private static ScriptResult runScript(Path repoRoot, Path stateDir, String command, Duration timeout, Path log,
+      Map<String, String> extraEnvironment) {
     try {
       Path output = log != null ? log : Files.createTempFile("control-plane-" + command + "-", ".log");
       Files.createDirectories(output.getParent());
@@ -146,6 +167,7 @@ public final class ControlPlane implements AutoCloseable {
           command)).directory(repoRoot.toFile()).redirectErrorStream(true).redirectOutput(output.toFile())
           .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
       Map<String, String> env = builder.environment();
+      env.putAll(extraEnvironment);
       env.put("CONTROL_PLANE_DIR", stateDir.toString());
       Process process = builder.start();
       int exit;

@@ -16,10 +16,7 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.gpucompute.api.v1alpha1.GpuJob;
 import io.gpucompute.api.v1alpha1.JobPhase;
@@ -64,7 +61,7 @@ class HelmChartRbacIT extends OperatorE2eTestBase {
     Deployment deployment = client.apps().deployments().inNamespace(RELEASE_NAMESPACE).withName(FULL_NAME).get();
     assertThat(deployment).as("the chart's Deployment exists (its pods never start: no kubelet)").isNotNull();
 
-    KubernetesClient asOperator = clientWithToken(serviceAccountToken(FULL_NAME));
+    KubernetesClient asOperator = cluster.newClientWithToken(serviceAccountToken(FULL_NAME));
     operator = InProcessOperator.startWith(asOperator, stateDir,
         leaderElection ? Optional.of(RELEASE_NAMESPACE) : Optional.empty(), FULL_NAME + "-e2e-0");
     return asOperator;
@@ -80,15 +77,6 @@ class HelmChartRbacIT extends OperatorE2eTestBase {
         .until(() -> client.secrets().inNamespace(RELEASE_NAMESPACE).withName(name).get(),
             s -> s != null && s.getData() != null && s.getData().get("token") != null);
     return new String(Base64.getDecoder().decode(secret.getData().get("token")), StandardCharsets.UTF_8);
-  }
-
-  /** A client of the control plane that authenticates with {@code token} only (no client certificate). */
-  private KubernetesClient clientWithToken(String token) {
-    Config admin = Config.fromKubeconfig(cluster.kubeconfig().toFile());
-    Config config = new ConfigBuilder(Config.empty()).withMasterUrl(admin.getMasterUrl())
-        .withCaCertData(admin.getCaCertData()).withCaCertFile(admin.getCaCertFile())
-        .withOauthToken(token).build();
-    return new KubernetesClientBuilder().withConfig(config).build();
   }
 
   @Override
@@ -169,8 +157,8 @@ class HelmChartRbacIT extends OperatorE2eTestBase {
         .withLabels(mark).endMetadata().withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", limited)
         .addNewSubject().withKind("ServiceAccount").withName(limited).withNamespace(RELEASE_NAMESPACE).endSubject()
         .build()).create();
-    operator = InProcessOperator.startWith(clientWithToken(serviceAccountToken(limited)), stateDir, Optional.empty(),
-        limited + "-0");
+    operator = InProcessOperator.startWith(cluster.newClientWithToken(serviceAccountToken(limited)), stateDir,
+        Optional.empty(), limited + "-0");
 
     String ns = createNamespace("helm-no-events");
     apply(localProvider("helm-local", 1));

@@ -1,0 +1,57 @@
+package io.gpucompute.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Certificates for loopback test servers, made with openssl (which hack/install-deps.sh installs). */
+final class CertificateFiles {
+
+  private CertificateFiles() {}
+
+  /**
+   * A CA ({@code <name>-ca.crt}) and a serving certificate it signed for IP 127.0.0.1 ({@code <name>.crt},
+   * {@code <name>.key}), valid for two days, in {@code dir}.
+   *
+   * @return the CA certificate's PEM file
+   */
+  static Path selfSignedFor127(Path dir, String name) {
+    Path caKey = dir.resolve(name + "-ca.key");
+    Path ca = dir.resolve(name + "-ca.crt");
+    Path key = dir.resolve(name + ".key");
+    Path csr = dir.resolve(name + ".csr");
+    Path cert = dir.resolve(name + ".crt");
+    Path extensions = dir.resolve(name + ".ext");
+    try {
+      java.nio.file.Files.writeString(extensions, "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", caKey.toString(), "-out", ca.toString(),
+        "-days", "2", "-subj", "/CN=" + name + "-e2e-ca");
+    openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", key.toString(), "-out", csr.toString(), "-subj",
+        "/CN=127.0.0.1");
+    openssl("x509", "-req", "-in", csr.toString(), "-CA", ca.toString(), "-CAkey", caKey.toString(),
+        "-CAcreateserial", "-out", cert.toString(), "-days", "2", "-extfile", extensions.toString());
+    return ca;
+  }
+
+  private static void openssl(String... args) {
+    List<String> command = new java.util.ArrayList<>(List.of("openssl"));
+    command.addAll(List.of(args));
+    try {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+        throw new IllegalStateException(String.join(" ", command) + " failed:\n" + output);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not run openssl (hack/install-deps.sh installs it)", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}
