@@ -290,11 +290,14 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
           + " is not available; the job is kept until it is, so its workload does not leak");
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(CLEANUP_RETRY);
     }
-    try {
-      provider.get().cancel(WorkloadSpecs.key(job, attempts));
-    } catch (ProviderException e) {
-      recorder.warning(job, "CleanupFailed", "could not stop attempt " + attempts + ": " + e.getMessage());
-      return DeleteControl.noFinalizerRemoval().rescheduleAfter(CLEANUP_RETRY);
+    // The last attempt first: it is the one that may still run. Earlier ones ended, but may have left records.
+    for (int attempt = attempts; attempt >= 1; attempt--) {
+      try {
+        provider.get().forget(WorkloadSpecs.key(job, attempt));
+      } catch (ProviderException e) {
+        recorder.warning(job, "CleanupFailed", "could not stop or remove attempt " + attempt + ": " + e.getMessage());
+        return DeleteControl.noFinalizerRemoval().rescheduleAfter(CLEANUP_RETRY);
+      }
     }
     LOG.info("GpuJob {}/{}: deleted; attempt {} stopped", job.getMetadata().getNamespace(), job.getMetadata().getName(),
         attempts);

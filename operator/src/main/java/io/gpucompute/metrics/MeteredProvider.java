@@ -87,6 +87,14 @@ final class MeteredProvider implements GpuProvider {
   }
 
   @Override
+  public void forget(WorkloadKey key) throws ProviderException {
+    timed("forget", () -> {
+      delegate.forget(key);
+      return null;
+    });
+  }
+
+  @Override
   public void watch(WorkloadListener listener) {
     delegate.watch(listener);
   }

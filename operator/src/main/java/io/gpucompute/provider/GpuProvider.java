@@ -39,6 +39,16 @@ public interface GpuProvider extends AutoCloseable {
   void cancel(WorkloadKey key) throws ProviderException;
 
   /**
+   * Lets go of the workload for {@code key} for good, because its GpuJob is being deleted: stops it if it still runs
+   * and removes whatever the provider kept of it after it ended (the Local provider's directory and log, a finished
+   * batch Job). After this {@link #observe} may say {@link WorkloadState#NOT_FOUND}. Idempotent, like
+   * {@link #cancel}, which is all it does unless an adapter keeps records of finished workloads.
+   */
+  default void forget(WorkloadKey key) throws ProviderException {
+    cancel(key);
+  }
+
+  /**
    * Asks the provider to tell {@code listener} when a workload changes state. Providers that cannot push
    * changes ignore it; the operator polls them instead.
    */

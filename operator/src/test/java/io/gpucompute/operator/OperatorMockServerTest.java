@@ -147,16 +147,46 @@ class OperatorMockServerTest {
   @Test
   void theDeadlineStopsTheWorkAndFailsTheJob() throws Exception {
     apply(TestResources.localProvider("local", 1, spec -> {}));
+    Path pidFile = stateDir.resolve("deadline.pid");
     Path marker = stateDir.resolve("deadline-still-running");
-    apply(TestResources.shellJob(NS, "slow", "local", "sleep 3; touch " + marker, spec -> spec.setActiveDeadlineSeconds(1L)));
+    apply(TestResources.shellJob(NS, "slow", "local", "echo $$ > " + pidFile + "; sleep 3; touch " + marker,
+        spec -> spec.setActiveDeadlineSeconds(1L)));
 
     GpuJob job = awaitJob("slow", phase(JobPhase.Failed));
 
     assertThat(Conditions.find(job.getStatus().getConditions(), JobCondition.FAILED).orElseThrow().getReason())
         .isEqualTo("DeadlineExceeded");
-    // The process was killed: it never reaches the line after its sleep.
-    Thread.sleep(3500);
+    // The process was killed: gone before the end of its sleep, so it never reaches the line after it.
+    long pid = Long.parseLong(Files.readString(pidFile).trim());
+    await().atMost(WAIT).until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
     assertThat(Files.exists(marker)).isFalse();
+  }
+
+  @Test
+  void deletingARetriedJobRemovesTheDirectoriesOfAllItsAttempts() throws Exception {
+    apply(TestResources.localProvider("local", 1, spec -> {}));
+    apply(TestResources.shellJob(NS, "retried", "local", "echo attempt $GPUCOMPUTE_JOB_ATTEMPT; exit 1",
+        spec -> spec.setBackoffLimit(1)));
+    GpuJob failed = awaitJob("retried", phase(JobPhase.Failed));
+    assertThat(failed.getStatus().getAttempts()).isEqualTo(2);
+    Path workloads = stateDir.resolve("workloads");
+    String uid = failed.getMetadata().getUid();
+    assertThat(attemptDirectories(workloads, uid)).hasSize(2);
+
+    client.resources(GpuJob.class).inNamespace(NS).withName("retried").delete();
+
+    await().atMost(WAIT).until(() -> get("retried") == null);
+    assertThat(attemptDirectories(workloads, uid)).as("nothing of the deleted job stays on disk").isEmpty();
+  }
+
+  /** The Local provider's workload directories of the job with {@code uid}. */
+  private static List<Path> attemptDirectories(Path workloads, String uid) throws java.io.IOException {
+    if (!Files.isDirectory(workloads)) {
+      return List.of();
+    }
+    try (var dirs = Files.list(workloads)) {
+      return dirs.filter(dir -> dir.getFileName().toString().startsWith("gpujob-" + uid.toLowerCase())).toList();
+    }
   }
 
   @Test

@@ -149,6 +149,22 @@ public final class LocalGpuProvider implements GpuProvider {
     });
   }
 
+  /** Cancels the workload, then deletes its directory (its record and log): nothing of it stays on disk. */
+  @Override
+  public void forget(WorkloadKey key) throws ProviderException {
+    cancel(key);
+    WorkloadDirectory dir = WorkloadDirectory.of(host.settings(), key);
+    host.locks().withLock(key, () -> {
+      try {
+        dir.delete();
+      } catch (IOException | UncheckedIOException e) {
+        throw new ProviderException.Transient("StateDirNotWritable",
+            "cannot delete the directory of workload " + key + " (" + dir + "): " + e.getMessage(), e);
+      }
+      return null;
+    });
+  }
+
   @Override
   public void watch(WorkloadListener listener) {
     listeners.add(listener);

@@ -72,6 +72,18 @@ final class WorkloadDirectory {
     write("pid", process.serialize() + "\n");
   }
 
+  /** Deletes the directory and everything in it; nothing when it does not exist. */
+  void delete() throws IOException {
+    if (!Files.exists(path)) {
+      return;
+    }
+    try (var entries = Files.walk(path)) {
+      for (Path entry : entries.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(entry);
+      }
+    }
+  }
+
   void markCancelled(Instant at) throws IOException {
     write("cancelled", at + "\n");
   }

@@ -231,6 +231,34 @@ class LocalGpuProviderTest {
   }
 
   @Test
+  void forgetStopsARunningWorkloadAndDeletesItsDirectoryAndIsSafeToRepeat() throws Exception {
+    GpuProvider provider = provider(LocalTestSupport.spec("A100", 1));
+    WorkloadKey running = key("forgotten-running");
+    WorkloadKey finished = key("forgotten-finished");
+    provider.submit(shell(finished, "A100", 1, "echo output > result.txt"));
+    awaitFinished(provider, finished);
+    provider.submit(shell(running, "A100", 1, UNTIL_RELEASED));
+    awaitState(provider, running, WorkloadState.RUNNING);
+    ProcessIdentity process = WorkloadDirectory.of(settings, running).process().orElseThrow();
+
+    provider.forget(running);
+    provider.forget(finished);
+
+    assertThat(process.isAlive()).as("the forgotten workload's wrapper").isFalse();
+    assertThat(ProcessGroupTerminator.groupAlive(process)).as("its process group").isFalse();
+    for (WorkloadKey key : List.of(running, finished)) {
+      assertThat(WorkloadDirectory.of(settings, key).path()).doesNotExist();
+      assertThat(provider.observe(key).state()).isEqualTo(WorkloadState.NOT_FOUND);
+    }
+    provider.forget(running);
+    provider.forget(key("never-submitted"));
+    WorkloadKey next = key("after-forget");
+    provider.submit(shell(next, "A100", 1, "echo fits"));
+    assertThat(awaitFinished(provider, next).state()).as("the forgotten workload's GPU was released")
+        .isEqualTo(WorkloadState.SUCCEEDED);
+  }
+
+  @Test
   void theArgvIsNeverInterpretedByAShell() throws Exception {
     GpuProvider provider = provider(LocalTestSupport.spec("A100", 1));
     WorkloadKey key = key("literal");
