@@ -29,7 +29,7 @@ public final class ControlPlaneExtension implements BeforeAllCallback, BeforeEac
   private static final String SKIP_REASON =
       SKIP_ENV + "=true: skipping the end-to-end tests, which need a real control plane (hack/control-plane.sh)";
 
-  private static boolean skipped() {
+  static boolean skipped() {
     return "true".equalsIgnoreCase(System.getenv(SKIP_ENV));
   }
 

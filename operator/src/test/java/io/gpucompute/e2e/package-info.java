@@ -8,6 +8,12 @@
  * ({@code down}). Each test starts its own operator with a fresh Local-provider state directory and fast timings,
  * works in its own namespace and deletes what it created.
  *
+ * <p>The control plane has no scheduler and no kubelet. Tests that need pods to run register a
+ * {@link io.gpucompute.e2e.kubelet.LoopbackKubelet} for their namespace
+ * ({@link io.gpucompute.e2e.LoopbackKubeletExtension}): it binds the pods, runs their containers as local
+ * processes, reports their status and serves their logs to the API server ({@code KubernetesProviderContractIT},
+ * {@code TencentTkeProviderContractIT}).
+ *
  * <p>Nothing is skipped silently: when the control plane cannot start (for example because
  * kube-apiserver/kube-controller-manager cannot be found or built; see {@code hack/install-deps.sh}), every test
  * fails with the script's message. To skip the suite on purpose, where no control plane can run, set the

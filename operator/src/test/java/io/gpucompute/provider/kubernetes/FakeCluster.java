@@ -2,13 +2,11 @@ package io.gpucompute.provider.kubernetes;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -22,12 +20,10 @@ import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,10 +47,11 @@ import org.slf4j.LoggerFactory;
  *       {@code controller-uid}, owned by the Job), and when the pod ends it sets the Job's {@code Complete} or
  *       {@code Failed} condition;</li>
  *   <li>the <b>scheduler and kubelet</b>: a pod whose nodeSelector matches one of {@link #nodeLabels} runs: its
- *       container's command really runs as a local process with the pod's environment (secretKeyRef values read from
- *       the Secret the Job names), and the pod's status follows the process (Running, then terminated with its exit
- *       code). A pod no node fits stays Pending with {@code PodScheduled=False, reason Unschedulable}, as the
- *       scheduler reports it. The pod log endpoint serves the process's output;</li>
+ *       container's command really runs as a local process ({@link LocalContainer}) with the pod's environment
+ *       (secretKeyRef values read from the Secret the Job names), and the pod's status follows the process (Running,
+ *       then terminated with its exit code). A pod no node fits stays Pending with
+ *       {@code PodScheduled=False, reason Unschedulable}, as the scheduler reports it. The pod log endpoint serves
+ *       the process's output;</li>
  *   <li>the <b>garbage collector</b>: when a Job is gone, its pods go and their processes are killed.</li>
  * </ul>
  * Its ledger (Jobs seen per name, live processes) is the ground truth the tests check the adapters against.
@@ -73,8 +70,7 @@ public final class FakeCluster implements AutoCloseable {
     final String job;
     final String jobUid;
     String pod;
-    Process process;
-    Path output;
+    LocalContainer container;
     boolean reported;
 
     Run(String namespace, String job, String jobUid) {
@@ -161,7 +157,7 @@ public final class FakeCluster implements AutoCloseable {
   /** Whether a process of the Job {@code name} still runs. */
   public boolean running(String namespace, String name) {
     Run run = runs.get(namespace + "/" + name);
-    return run != null && run.process != null && run.process.isAlive();
+    return run != null && run.container != null && run.container.isAlive();
   }
 
   /** The Jobs the API server holds now, as namespace/name. */
@@ -178,7 +174,7 @@ public final class FakeCluster implements AutoCloseable {
 
   /** Processes still running, as namespace/job. */
   public List<String> liveProcesses() {
-    return runs.entrySet().stream().filter(e -> e.getValue().process != null && e.getValue().process.isAlive())
+    return runs.entrySet().stream().filter(e -> e.getValue().container != null && e.getValue().container.isAlive())
         .map(Map.Entry::getKey).toList();
   }
 
@@ -199,8 +195,8 @@ public final class FakeCluster implements AutoCloseable {
           runs.put(key, run);
           start(run, job);
         }
-        if (run.process != null && !run.process.isAlive() && !run.reported) {
-          finish(run, run.process.exitValue());
+        if (run.container != null && !run.container.isAlive() && !run.reported) {
+          finish(run, run.container.exitCode());
         }
       }
       for (Run run : List.copyOf(runs.values())) {
@@ -236,22 +232,7 @@ public final class FakeCluster implements AutoCloseable {
           .withMessage("0/" + nodeLabels.size() + " nodes are available: " + nodeLabels.size()
               + " node(s) didn't match Pod's node affinity/selector.").endCondition().build();
     } else {
-      List<String> argv = new ArrayList<>();
-      if (container.getCommand() != null) {
-        argv.addAll(container.getCommand());
-      }
-      if (container.getArgs() != null) {
-        argv.addAll(container.getArgs());
-      }
-      ProcessBuilder process = new ProcessBuilder(argv).redirectErrorStream(true);
-      run.output = scratch.resolve(run.pod + ".log");
-      process.redirectOutput(run.output.toFile());
-      process.environment().clear();
-      process.environment().put("PATH", System.getenv("PATH"));
-      for (EnvVar env : container.getEnv() == null ? List.<EnvVar>of() : container.getEnv()) {
-        process.environment().put(env.getName(), resolve(run.namespace, env));
-      }
-      run.process = process.start();
+      run.container = LocalContainer.start(client, run.namespace, container, scratch.resolve(run.pod + ".log"));
       status = new PodStatusBuilder().withPhase("Running").withStartTime(Instant.now().toString())
           .addToContainerStatuses(new ContainerStatusBuilder().withName(container.getName()).withReady(true)
               .withNewState().withNewRunning().withStartedAt(Instant.now().toString()).endRunning().endState().build())
@@ -266,18 +247,6 @@ public final class FakeCluster implements AutoCloseable {
     Pod created = client.pods().inNamespace(run.namespace).withName(run.pod).get();
     created.setStatus(status);
     client.pods().inNamespace(run.namespace).resource(created).updateStatus();
-  }
-
-  private String resolve(String namespace, EnvVar env) {
-    if (env.getValueFrom() == null || env.getValueFrom().getSecretKeyRef() == null) {
-      return env.getValue() == null ? "" : env.getValue();
-    }
-    var ref = env.getValueFrom().getSecretKeyRef();
-    Secret secret = client.secrets().inNamespace(namespace).withName(ref.getName()).get();
-    if (secret == null || secret.getData() == null || !secret.getData().containsKey(ref.getKey())) {
-      throw new IllegalStateException("CreateContainerConfigError: secret " + ref.getName() + " key " + ref.getKey());
-    }
-    return new String(Base64.getDecoder().decode(secret.getData().get(ref.getKey())), StandardCharsets.UTF_8);
   }
 
   /** The kubelet reports the container's end; the job controller marks the Job. */
@@ -308,9 +277,8 @@ public final class FakeCluster implements AutoCloseable {
 
   /** The garbage collector: the Job is gone, so its pods go (and the kubelet kills their containers). */
   private void collect(Run run) {
-    if (run.process != null) {
-      run.process.descendants().forEach(ProcessHandle::destroyForcibly);
-      run.process.destroyForcibly();
+    if (run.container != null) {
+      run.container.kill();
     }
     client.pods().inNamespace(run.namespace).withLabel("controller-uid", run.jobUid).delete();
   }
@@ -318,12 +286,12 @@ public final class FakeCluster implements AutoCloseable {
   private MockResponse logOf(String namespace, String pod) {
     for (Run run : runs.values()) {
       if (run.namespace.equals(namespace) && pod.equals(run.pod)) {
-        if (run.output == null) {
+        if (run.container == null) {
           return status(400, "BadRequest", "container \"main\" in pod \"" + pod + "\" is waiting to start");
         }
         try {
           return new MockResponse().setResponseCode(200).addHeader("Content-Type", "text/plain")
-              .setBody(Files.readString(run.output));
+              .setBody(Files.readString(run.container.log()));
         } catch (IOException e) {
           return status(500, "InternalError", e.toString());
         }
@@ -341,9 +309,8 @@ public final class FakeCluster implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     runs.values().forEach(run -> {
-      if (run.process != null) {
-        run.process.descendants().forEach(ProcessHandle::destroyForcibly);
-        run.process.destroyForcibly();
+      if (run.container != null) {
+        run.container.kill();
       }
     });
     client.close();

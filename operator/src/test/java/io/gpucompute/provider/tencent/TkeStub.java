@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
@@ -32,7 +33,8 @@ import javax.crypto.spec.SecretKeySpec;
  * It verifies the TC3-HMAC-SHA256 signature of every request against the one key pair it knows, and refuses a wrong
  * one as Tencent does ({@code AuthFailure.SecretIdNotFound}, {@code AuthFailure.SignatureFailure}). It serves one
  * cluster, whose {@code DescribeClusterKubeconfig} returns a kubeconfig pointing at {@code apiServerUrl} with a fresh
- * bearer token each time ({@code tke-token-1}, {@code tke-token-2}, ...).
+ * bearer token each time ({@code tke-token-1}, {@code tke-token-2}, ...), or the kubeconfig a test supplies (one that
+ * a real API server accepts).
  */
 final class TkeStub implements AutoCloseable {
 
@@ -47,15 +49,21 @@ final class TkeStub implements AutoCloseable {
           + "SignedHeaders=content-type;host, Signature=([0-9a-f]{64})$");
 
   private final HttpServer server;
-  private final String apiServerUrl;
+  private final IntFunction<String> kubeconfig;
   private final AtomicInteger kubeconfigs = new AtomicInteger();
   private final List<String> actions = new CopyOnWriteArrayList<>();
   private final List<String> violations = new CopyOnWriteArrayList<>();
   private volatile String clusterStatus = "Running";
   private volatile String forcedError;
 
+  /** Hands out kubeconfigs for {@code apiServerUrl} with the bearer tokens {@code tke-token-<n>}. */
   TkeStub(String apiServerUrl) throws IOException {
-    this.apiServerUrl = apiServerUrl;
+    this(n -> tokenKubeconfig(apiServerUrl, n));
+  }
+
+  /** Hands out {@code kubeconfig.apply(n)} for the n-th DescribeClusterKubeconfig (from 1). */
+  TkeStub(IntFunction<String> kubeconfig) throws IOException {
+    this.kubeconfig = kubeconfig;
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/", this::handle);
     server.start();
@@ -64,6 +72,27 @@ final class TkeStub implements AutoCloseable {
   /** The endpoint, as spec.endpoint takes it. */
   String endpoint() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  private static String tokenKubeconfig(String apiServerUrl, int n) {
+    return """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - cluster:
+            server: %s
+          name: %s
+        contexts:
+        - context:
+            cluster: %s
+            user: admin
+          name: %s-context-default
+        current-context: %s-context-default
+        users:
+        - name: admin
+          user:
+            token: tke-token-%d
+        """.formatted(apiServerUrl, CLUSTER_ID, CLUSTER_ID, CLUSTER_ID, CLUSTER_ID, n);
   }
 
   /** How many kubeconfigs the stub handed out. */
@@ -138,24 +167,7 @@ final class TkeStub implements AutoCloseable {
           return error("ResourceNotFound.ClusterNotFound", "cluster not found");
         }
         int n = kubeconfigs.incrementAndGet();
-        response.put("Kubeconfig", """
-            apiVersion: v1
-            kind: Config
-            clusters:
-            - cluster:
-                server: %s
-              name: %s
-            contexts:
-            - context:
-                cluster: %s
-                user: admin
-              name: %s-context-default
-            current-context: %s-context-default
-            users:
-            - name: admin
-              user:
-                token: tke-token-%d
-            """.formatted(apiServerUrl, CLUSTER_ID, CLUSTER_ID, CLUSTER_ID, CLUSTER_ID, n));
+        response.put("Kubeconfig", kubeconfig.apply(n));
       }
       default -> {
         violations.add("unexpected action " + action);

@@ -39,13 +39,18 @@ final class TkeStubExtension implements BeforeEachCallback, AfterEachCallback {
 
   /** A TencentTKE spec for the stub's cluster that offers A100 (the fake node) by node labels. */
   ProviderConfigSpec spec(Consumer<TencentProviderSpec> customize) {
+    return spec(stub, NAMESPACE, customize);
+  }
+
+  /** A TencentTKE spec for the cluster of {@code stub}, Jobs in {@code namespace}, A100 on the fake node's labels. */
+  static ProviderConfigSpec spec(TkeStub stub, String namespace, Consumer<TencentProviderSpec> customize) {
     ProviderConfigSpec spec = new ProviderConfigSpec();
     spec.setType(ProviderType.TencentTKE);
     spec.setRegion(TkeStub.REGION);
     spec.setEndpoint(stub.endpoint());
     TencentProviderSpec tencent = new TencentProviderSpec();
     tencent.setClusterId(TkeStub.CLUSTER_ID);
-    tencent.setNamespace(NAMESPACE);
+    tencent.setNamespace(namespace);
     tencent.setGpuNodeSelectors(Map.of("A100", FakeClusterExtension.A100_NODE));
     customize.accept(tencent);
     spec.setTencent(tencent);
@@ -53,7 +58,12 @@ final class TkeStubExtension implements BeforeEachCallback, AfterEachCallback {
   }
 
   GpuProvider provider(Consumer<TencentProviderSpec> customize) throws ProviderException {
-    return new TencentTkeProviderFactory(Duration.ofSeconds(5)).create("tke", spec(customize),
+    return provider(spec(customize));
+  }
+
+  /** A TencentTKE provider of {@code spec}, with the key pair the stub knows. */
+  static GpuProvider provider(ProviderConfigSpec spec) throws ProviderException {
+    return new TencentTkeProviderFactory(Duration.ofSeconds(5)).create("tke", spec,
         new Credentials(TkeStub.credentials(TkeStub.SECRET_ID, TkeStub.SECRET_KEY)));
   }
 

@@ -1,0 +1,70 @@
+package io.gpucompute.e2e;
+
+import io.gpucompute.provider.Credentials;
+import io.gpucompute.provider.GpuProvider;
+import io.gpucompute.provider.GpuProviderContractTest;
+import io.gpucompute.provider.WorkloadKey;
+import io.gpucompute.provider.WorkloadSpec;
+import io.gpucompute.provider.kubernetes.FakeClusterExtension;
+import io.gpucompute.provider.kubernetes.KubernetesProviderFactory;
+import io.gpucompute.provider.kubernetes.KubernetesTestSupport;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The Kubernetes adapter against the provider contract on a real kube-apiserver and kube-controller-manager: the real
+ * job controller creates each Job's pod and marks the Job, the real garbage collector removes pods, and a
+ * {@link io.gpucompute.e2e.kubelet.LoopbackKubelet} plays scheduler and kubelet (each container's command really runs
+ * as a local process, and {@code pods/log} reaches its output through the API server).
+ *
+ * <p>The Jobs run in the extension's namespace ({@code kubernetes.namespace}), not the keys' namespace: there the
+ * adapter would make each Job owned by a GpuJob that does not exist, and the real garbage collector would delete it.
+ * The ground truth is the API server ({@link JobLedger}, pods) and the kubelet's processes.
+ */
+@E2eTest
+class KubernetesProviderContractIT extends GpuProviderContractTest {
+
+  @RegisterExtension
+  static final LoopbackKubeletExtension kube =
+      new LoopbackKubeletExtension("contract-kube", FakeClusterExtension.A100_NODE);
+
+  private GpuProvider provider;
+
+  @BeforeEach
+  void createProvider() {
+    provider = new KubernetesProviderFactory(kube.client())
+        .create("kubernetes", KubernetesTestSupport.spec(k -> k.setNamespace(kube.namespace())), Credentials.NONE);
+  }
+
+  @Override
+  protected GpuProvider provider() {
+    return provider;
+  }
+
+  @Override
+  protected WorkloadSpec shellWorkload(WorkloadKey key, String gpuType, String script, Map<String, String> env) {
+    return KubernetesTestSupport.shell(key, gpuType, script, env);
+  }
+
+  @Override
+  protected String offeredGpuType() {
+    return "A100";
+  }
+
+  @Override
+  protected int workloadsStartedFor(WorkloadKey key) {
+    return kube.ledger().jobsCreated(key.workloadName());
+  }
+
+  @Override
+  protected void assertNothingLeftRunning(WorkloadKey key) {
+    kube.assertNothingLeftRunning(key.workloadName());
+  }
+
+  @Override
+  protected Duration completionTimeout() {
+    return Duration.ofSeconds(60);
+  }
+}

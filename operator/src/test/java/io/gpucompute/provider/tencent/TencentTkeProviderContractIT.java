@@ -1,0 +1,147 @@
+package io.gpucompute.provider.tencent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.gpucompute.e2e.E2eTest;
+import io.gpucompute.e2e.LoopbackKubeletExtension;
+import io.gpucompute.provider.GpuProvider;
+import io.gpucompute.provider.GpuProviderContractTest;
+import io.gpucompute.provider.ProviderException;
+import io.gpucompute.provider.WorkloadKey;
+import io.gpucompute.provider.WorkloadSpec;
+import io.gpucompute.provider.kubernetes.FakeClusterExtension;
+import io.gpucompute.provider.kubernetes.KubernetesTestSupport;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The TencentTKE adapter against the provider contract with a real kube-apiserver and kube-controller-manager as the
+ * "TKE cluster": the {@link TkeStub} (signatures verified) hands out a kubeconfig for the e2e control plane with the
+ * token of a ServiceAccount that may only act in the Jobs' namespace (role {@code admin} there), and a
+ * {@link io.gpucompute.e2e.kubelet.LoopbackKubelet} plays scheduler and kubelet. Ground truth: the API server and
+ * the kubelet's processes.
+ */
+@E2eTest
+class TencentTkeProviderContractIT extends GpuProviderContractTest {
+
+  private static final String SERVICE_ACCOUNT = "tke-operator";
+
+  @RegisterExtension
+  static final LoopbackKubeletExtension kube = new LoopbackKubeletExtension("contract-tke",
+      FakeClusterExtension.A100_NODE);
+
+  private static TkeStub stub;
+
+  private GpuProvider provider;
+
+  /** Runs after the suite's {@code @AfterEach} has cancelled every key; then checks the stub's verdict. */
+  @RegisterExtension
+  final AfterEachCallback closeProvider = context -> {
+    if (provider != null) {
+      provider.close();
+      assertThat(stub.violations()).as("what the TKE stub flagged in signed requests").isEmpty();
+    }
+  };
+
+  @BeforeAll
+  static void startStub() throws Exception {
+    String kubeconfig = serviceAccountKubeconfig(kube.client(), kube.namespace());
+    stub = new TkeStub(n -> kubeconfig);
+  }
+
+  @AfterAll
+  static void stopStub() {
+    if (stub != null) {
+      stub.close();
+    }
+  }
+
+  @BeforeEach
+  void createProvider() throws ProviderException {
+    provider = TkeStubExtension.provider(TkeStubExtension.spec(stub, kube.namespace(), t -> {}));
+  }
+
+  @Override
+  protected GpuProvider provider() {
+    return provider;
+  }
+
+  @Override
+  protected WorkloadSpec shellWorkload(WorkloadKey key, String gpuType, String script, Map<String, String> env) {
+    return KubernetesTestSupport.shell(key, gpuType, script, env);
+  }
+
+  @Override
+  protected String offeredGpuType() {
+    return "A100";
+  }
+
+  @Override
+  protected int workloadsStartedFor(WorkloadKey key) {
+    return kube.ledger().jobsCreated(key.workloadName());
+  }
+
+  @Override
+  protected void assertNothingLeftRunning(WorkloadKey key) {
+    kube.assertNothingLeftRunning(key.workloadName());
+  }
+
+  @Override
+  protected Duration completionTimeout() {
+    return Duration.ofSeconds(60);
+  }
+
+  /** A kubeconfig for the control plane with the token of a new ServiceAccount that is admin of {@code namespace}. */
+  private static String serviceAccountKubeconfig(KubernetesClient client, String namespace) {
+    client.serviceAccounts().inNamespace(namespace).resource(new ServiceAccountBuilder().withNewMetadata()
+        .withName(SERVICE_ACCOUNT).endMetadata().build()).create();
+    client.rbac().roleBindings().inNamespace(namespace).resource(new RoleBindingBuilder().withNewMetadata()
+        .withName(SERVICE_ACCOUNT + "-admin").endMetadata()
+        .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("ClusterRole").withName("admin")
+        .endRoleRef()
+        .addNewSubject().withKind("ServiceAccount").withName(SERVICE_ACCOUNT).withNamespace(namespace).endSubject()
+        .build()).create();
+    // kube-controller-manager 1.20 puts each ServiceAccount's token into a Secret.
+    String tokenSecret = await("the token of ServiceAccount " + SERVICE_ACCOUNT).atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200)).until(() -> {
+          ServiceAccount account = client.serviceAccounts().inNamespace(namespace).withName(SERVICE_ACCOUNT).get();
+          return account.getSecrets() == null || account.getSecrets().isEmpty() ? null
+              : account.getSecrets().get(0).getName();
+        }, name -> name != null);
+    Secret secret = client.secrets().inNamespace(namespace).withName(tokenSecret).get();
+    String token = new String(Base64.getDecoder().decode(secret.getData().get("token")), StandardCharsets.UTF_8);
+    return """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - cluster:
+            server: %s
+            certificate-authority-data: %s
+          name: %s
+        contexts:
+        - context:
+            cluster: %s
+            user: %s
+          name: %s-context-default
+        current-context: %s-context-default
+        users:
+        - name: %s
+          user:
+            token: %s
+        """.formatted(client.getMasterUrl(), client.getConfiguration().getCaCertData(), TkeStub.CLUSTER_ID,
+        TkeStub.CLUSTER_ID, SERVICE_ACCOUNT, TkeStub.CLUSTER_ID, TkeStub.CLUSTER_ID, SERVICE_ACCOUNT, token);
+  }
+}
