@@ -196,6 +196,28 @@ public abstract class GpuProviderContractTest {
   }
 
   @Test
+  void forgetStopsARunningWorkloadAndForgettingAgainOrAnUnknownKeyIsANoOp() throws ProviderException {
+    WorkloadKey running = newKey();
+    WorkloadKey finished = newKey();
+    provider().submit(succeedingWorkload(finished));
+    awaitFinished(finished);
+    provider().submit(longRunningWorkload(running));
+    awaitState(running, WorkloadState.RUNNING);
+
+    provider().forget(running);
+    provider().forget(finished);
+
+    await().atMost(completionTimeout()).untilAsserted(() -> {
+      assertThat(provider().observe(running).state()).isNotEqualTo(WorkloadState.RUNNING);
+      assertNothingLeftRunning(running);
+      assertNothingLeftRunning(finished);
+    });
+    provider().forget(running);
+    provider().forget(finished);
+    provider().forget(newKey());
+  }
+
+  @Test
   void cancelIsIdempotent() throws ProviderException {
     WorkloadKey key = newKey();
     provider().submit(longRunningWorkload(key));
