@@ -56,6 +56,22 @@ public final class TestResources {
         .endMetadata().build()).create();
   }
 
+  /** Creates Secret {@code namespace/name} with {@code data} as string data. */
+  public static void createSecret(KubernetesClient client, String namespace, String name, Map<String, String> data) {
+    client.resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName(name)
+        .withNamespace(namespace).endMetadata().withStringData(data).build()).create();
+  }
+
+  /** Creates ProviderConfig {@code name} with {@code spec}, whose credentials are Secret {@code namespace/secret}. */
+  public static ProviderConfig createProviderConfig(KubernetesClient client, String name, ProviderConfigSpec spec,
+      String secretNamespace, String secret) {
+    spec.setCredentialsSecretRef(new io.gpucompute.api.v1alpha1.SecretReference(secretNamespace, secret));
+    ProviderConfig config = new ProviderConfig();
+    config.setMetadata(new ObjectMetaBuilder().withName(name).build());
+    config.setSpec(spec);
+    return client.resource(config).create();
+  }
+
   /** A Local ProviderConfig with {@code gpus} declared A100s at 2 USD per GPU-hour. */
   public static ProviderConfig localProvider(String name, int gpus, Consumer<ProviderConfigSpec> customize) {
     ProviderConfig config = new ProviderConfig();

@@ -3,8 +3,6 @@ package io.gpucompute.provider.alibaba;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gpucompute.api.v1alpha1.GpuJob;
 import io.gpucompute.api.v1alpha1.GpuJobStatus;
@@ -13,7 +11,6 @@ import io.gpucompute.api.v1alpha1.GpuRequest;
 import io.gpucompute.api.v1alpha1.JobPhase;
 import io.gpucompute.api.v1alpha1.ProviderConfig;
 import io.gpucompute.api.v1alpha1.ProviderConfigSpec;
-import io.gpucompute.api.v1alpha1.SecretReference;
 import io.gpucompute.job.JobCondition;
 import io.gpucompute.operator.GpuComputeOperator;
 import io.gpucompute.operator.MockCluster;
@@ -75,22 +72,14 @@ class AlibabaOperatorMockServerTest {
   }
 
   private void createSecret(String name, String accessKeyId, String accessKeySecret) {
-    client.resource(new SecretBuilder().withNewMetadata().withName(name).withNamespace(SECRETS_NS).endMetadata()
-        .addToStringData(AlibabaEcsProviderFactory.ACCESS_KEY_ID, accessKeyId)
-        .addToStringData(AlibabaEcsProviderFactory.ACCESS_KEY_SECRET, accessKeySecret).build()).create();
+    TestResources.createSecret(client, SECRETS_NS, name, Map.of(AlibabaEcsProviderFactory.ACCESS_KEY_ID, accessKeyId,
+        AlibabaEcsProviderFactory.ACCESS_KEY_SECRET, accessKeySecret));
   }
 
   private void createProviderConfig(String name, String secret) {
-    ProviderConfig config = new ProviderConfig();
-    config.setMetadata(new ObjectMetaBuilder().withName(name).build());
     ProviderConfigSpec spec = AlibabaTestSupport.spec(ecs.stub(), a -> {});
-    spec.setCredentialsSecretRef(new SecretReference(SECRETS_NS, secret));
-    GpuPrice price = new GpuPrice();
-    price.setGpuType("A10");
-    price.setPricePerHour("1.75");
-    spec.setPrices(List.of(price));
-    config.setSpec(spec);
-    client.resource(config).create();
+    spec.setPrices(List.of(new GpuPrice("A10", "1.75")));
+    TestResources.createProviderConfig(client, name, spec, SECRETS_NS, secret);
   }
 
   private void createJob(String name, String provider, String script) {

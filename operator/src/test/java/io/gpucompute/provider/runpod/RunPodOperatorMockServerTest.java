@@ -3,16 +3,12 @@ package io.gpucompute.provider.runpod;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gpucompute.api.v1alpha1.GpuJob;
 import io.gpucompute.api.v1alpha1.GpuJobStatus;
 import io.gpucompute.api.v1alpha1.GpuRequest;
 import io.gpucompute.api.v1alpha1.JobPhase;
 import io.gpucompute.api.v1alpha1.ProviderConfig;
-import io.gpucompute.api.v1alpha1.ProviderConfigSpec;
-import io.gpucompute.api.v1alpha1.SecretReference;
 import io.gpucompute.job.JobCondition;
 import io.gpucompute.operator.GpuComputeOperator;
 import io.gpucompute.operator.MockCluster;
@@ -73,17 +69,12 @@ class RunPodOperatorMockServerTest {
   }
 
   private void createSecret(String name, String apiKey) {
-    client.resource(new SecretBuilder().withNewMetadata().withName(name).withNamespace(SECRETS_NS).endMetadata()
-        .addToStringData(RunPodProviderFactory.API_KEY, apiKey).build()).create();
+    TestResources.createSecret(client, SECRETS_NS, name, Map.of(RunPodProviderFactory.API_KEY, apiKey));
   }
 
   private void createProviderConfig(String name, String secret) {
-    ProviderConfig config = new ProviderConfig();
-    config.setMetadata(new ObjectMetaBuilder().withName(name).build());
-    ProviderConfigSpec spec = RunPodTestSupport.spec(runpod.stub(), r -> {});
-    spec.setCredentialsSecretRef(new SecretReference(SECRETS_NS, secret));
-    config.setSpec(spec);
-    client.resource(config).create();
+    TestResources.createProviderConfig(client, name, RunPodTestSupport.spec(runpod.stub(), r -> {}), SECRETS_NS,
+        secret);
   }
 
   private void createJob(String name, String provider, String script) {
