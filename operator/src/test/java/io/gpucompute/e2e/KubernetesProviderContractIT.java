@@ -2,14 +2,12 @@ package io.gpucompute.e2e;
 
 import io.gpucompute.provider.Credentials;
 import io.gpucompute.provider.GpuProvider;
-import io.gpucompute.provider.GpuProviderContractTest;
-import io.gpucompute.provider.WorkloadKey;
-import io.gpucompute.provider.WorkloadSpec;
 import io.gpucompute.provider.kubernetes.FakeClusterExtension;
+import io.gpucompute.provider.kubernetes.JobGroundTruth;
+import io.gpucompute.provider.kubernetes.KubernetesJobsContractTest;
 import io.gpucompute.provider.kubernetes.KubernetesProviderFactory;
 import io.gpucompute.provider.kubernetes.KubernetesTestSupport;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -24,7 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The ground truth is the API server ({@link JobLedger}, pods) and the kubelet's processes.
  */
 @E2eTest
-class KubernetesProviderContractIT extends GpuProviderContractTest {
+class KubernetesProviderContractIT extends KubernetesJobsContractTest {
 
   @RegisterExtension
   static final LoopbackKubeletExtension kube =
@@ -44,23 +42,8 @@ class KubernetesProviderContractIT extends GpuProviderContractTest {
   }
 
   @Override
-  protected WorkloadSpec shellWorkload(WorkloadKey key, String gpuType, String script, Map<String, String> env) {
-    return KubernetesTestSupport.shell(key, gpuType, script, env);
-  }
-
-  @Override
-  protected String offeredGpuType() {
-    return "A100";
-  }
-
-  @Override
-  protected int workloadsStartedFor(WorkloadKey key) {
-    return kube.ledger().jobsCreated(key.workloadName());
-  }
-
-  @Override
-  protected void assertNothingLeftRunning(WorkloadKey key) {
-    kube.assertNothingLeftRunning(key.workloadName());
+  protected JobGroundTruth jobs() {
+    return kube;
   }
 
   @Override

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gpucompute.e2e.kubelet.LoopbackKubelet;
+import io.gpucompute.provider.kubernetes.JobGroundTruth;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * garbage collector); after the class it stops the kubelet and deletes the namespace. Register it as a static field,
  * after {@link E2eTest}'s extensions (which start the control plane).
  */
-public final class LoopbackKubeletExtension implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
+public final class LoopbackKubeletExtension implements BeforeAllCallback, AfterEachCallback, AfterAllCallback,
+    JobGroundTruth {
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration CLEAN_UP_TIMEOUT = Duration.ofSeconds(60);
@@ -60,10 +62,16 @@ public final class LoopbackKubeletExtension implements BeforeAllCallback, AfterE
     return ledger;
   }
 
+  @Override
+  public int jobsCreated(String jobName) {
+    return ledger.jobsCreated(jobName);
+  }
+
   /**
    * Fails unless nothing of the Job {@code jobName} runs: no container process of its pods, and every pod of it that
    * the API server still holds has ended (Succeeded or Failed).
    */
+  @Override
   public void assertNothingLeftRunning(String jobName) {
     assertThat(kubelet.runsContainerOf(jobName)).as("a container of Job %s still runs", jobName).isFalse();
     List<Pod> pods = client.pods().inNamespace(namespace).withLabel("job-name", jobName).list().getItems();

@@ -37,6 +37,8 @@ public abstract class GpuProviderContractTest {
   protected static final String GREETING_VALUE = "hello-from-env-5f1c2a";
   /** The exit code of {@link #failingWorkload}. */
   protected static final int FAILING_EXIT_CODE = 3;
+  /** The namespace of every key the suite makes. */
+  protected static final String KEY_NAMESPACE = "contract";
 
   private final List<WorkloadKey> keys = new ArrayList<>();
 
@@ -93,7 +95,7 @@ public abstract class GpuProviderContractTest {
   /** A fresh key; cancelled after the test. */
   protected final WorkloadKey newKey() {
     String id = UUID.randomUUID().toString();
-    WorkloadKey key = new WorkloadKey("contract", "job-" + id.substring(0, 8), id, 1);
+    WorkloadKey key = new WorkloadKey(KEY_NAMESPACE, "job-" + id.substring(0, 8), id, 1);
     keys.add(key);
     return key;
   }

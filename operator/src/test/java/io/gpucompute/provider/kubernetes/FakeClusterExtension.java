@@ -26,6 +26,21 @@ public final class FakeClusterExtension implements BeforeEachCallback, AfterEach
     return cluster;
   }
 
+  /** The ground truth of the Jobs in {@code namespace}: the fake cluster's ledger and its container processes. */
+  public JobGroundTruth jobsIn(String namespace) {
+    return new JobGroundTruth() {
+      @Override
+      public int jobsCreated(String jobName) {
+        return cluster.jobsCreated(namespace, jobName);
+      }
+
+      @Override
+      public void assertNothingLeftRunning(String jobName) {
+        assertThat(cluster.running(namespace, jobName)).as("the container of Job %s still runs", jobName).isFalse();
+      }
+    };
+  }
+
   @Override
   public void beforeEach(ExtensionContext context) {
     cluster = new FakeCluster(List.of(A100_NODE));

@@ -1,14 +1,8 @@
 package io.gpucompute.provider.kubernetes;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.gpucompute.provider.Credentials;
 import io.gpucompute.provider.GpuProvider;
-import io.gpucompute.provider.GpuProviderContractTest;
-import io.gpucompute.provider.WorkloadKey;
-import io.gpucompute.provider.WorkloadSpec;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -18,7 +12,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * as a local process, so output and exit codes are what the Job the adapter created does. The ground truth is the
  * fake cluster's ledger of Jobs and processes.
  */
-class KubernetesProviderContractTest extends GpuProviderContractTest {
+class KubernetesProviderContractTest extends KubernetesJobsContractTest {
 
   @RegisterExtension
   final FakeClusterExtension kube = new FakeClusterExtension();
@@ -37,24 +31,8 @@ class KubernetesProviderContractTest extends GpuProviderContractTest {
   }
 
   @Override
-  protected WorkloadSpec shellWorkload(WorkloadKey key, String gpuType, String script, Map<String, String> env) {
-    return KubernetesTestSupport.shell(key, gpuType, script, env);
-  }
-
-  @Override
-  protected String offeredGpuType() {
-    return "A100";
-  }
-
-  @Override
-  protected int workloadsStartedFor(WorkloadKey key) {
-    return kube.cluster().jobsCreated(key.namespace(), key.workloadName());
-  }
-
-  @Override
-  protected void assertNothingLeftRunning(WorkloadKey key) {
-    assertThat(kube.cluster().running(key.namespace(), key.workloadName()))
-        .as("the container of Job %s still runs", key.workloadName()).isFalse();
+  protected JobGroundTruth jobs() {
+    return kube.jobsIn(KEY_NAMESPACE);
   }
 
   @Override

@@ -11,16 +11,13 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gpucompute.e2e.E2eTest;
 import io.gpucompute.e2e.LoopbackKubeletExtension;
 import io.gpucompute.provider.GpuProvider;
-import io.gpucompute.provider.GpuProviderContractTest;
 import io.gpucompute.provider.ProviderException;
-import io.gpucompute.provider.WorkloadKey;
-import io.gpucompute.provider.WorkloadSpec;
 import io.gpucompute.provider.kubernetes.FakeClusterExtension;
-import io.gpucompute.provider.kubernetes.KubernetesTestSupport;
+import io.gpucompute.provider.kubernetes.JobGroundTruth;
+import io.gpucompute.provider.kubernetes.KubernetesJobsContractTest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,7 +32,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * the kubelet's processes.
  */
 @E2eTest
-class TencentTkeProviderContractIT extends GpuProviderContractTest {
+class TencentTkeProviderContractIT extends KubernetesJobsContractTest {
 
   private static final String SERVICE_ACCOUNT = "tke-operator";
 
@@ -80,23 +77,8 @@ class TencentTkeProviderContractIT extends GpuProviderContractTest {
   }
 
   @Override
-  protected WorkloadSpec shellWorkload(WorkloadKey key, String gpuType, String script, Map<String, String> env) {
-    return KubernetesTestSupport.shell(key, gpuType, script, env);
-  }
-
-  @Override
-  protected String offeredGpuType() {
-    return "A100";
-  }
-
-  @Override
-  protected int workloadsStartedFor(WorkloadKey key) {
-    return kube.ledger().jobsCreated(key.workloadName());
-  }
-
-  @Override
-  protected void assertNothingLeftRunning(WorkloadKey key) {
-    kube.assertNothingLeftRunning(key.workloadName());
+  protected JobGroundTruth jobs() {
+    return kube;
   }
 
   @Override
