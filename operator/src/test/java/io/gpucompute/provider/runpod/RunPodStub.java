@@ -138,6 +138,7 @@ final class RunPodStub implements AutoCloseable {
     final String id;
     final JsonNode input;
     final Instant queuedAt = Instant.now();
+    /** The worker's output; guarded by itself, as StubProcess writes it. */
     final List<StubProcess.Line> output = new ArrayList<>();
     volatile String status = "IN_QUEUE";
     volatile StubProcess worker;
@@ -752,7 +753,10 @@ final class RunPodStub implements AutoCloseable {
     if (job.endedAt != null) {
       answer.put("executionTime", Duration.between(job.startedAt, job.endedAt).toMillis());
     }
-    String stdout = String.join("\n", job.output.stream().map(StubProcess.Line::text).toList());
+    String stdout;
+    synchronized (job.output) { // StubProcess appends under this lock while the worker runs
+      stdout = String.join("\n", job.output.stream().map(StubProcess.Line::text).toList());
+    }
     if (job.status.equals("COMPLETED")) {
       answer.putObject("output").put("exitCode", job.exitCode).put("stdout", stdout);
     } else if (job.status.equals("FAILED")) {
