@@ -63,6 +63,8 @@ final class KeycloakServer implements AutoCloseable {
     }
     Path javaHome = KeycloakJavaHome.find();
     try {
+      // A fresh database each run: the bootstrap admin (with this run's password) is made only in an empty one.
+      deleteRecursively(home.resolve("data"));
       Files.createDirectories(workDir);
       Path ca = CertificateFiles.selfSignedFor127(workDir, "keycloak");
       int port = freeLoopbackPort();
@@ -183,6 +185,17 @@ final class KeycloakServer implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var entries = Files.walk(dir)) {
+      for (Path entry : entries.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(entry);
+      }
     }
   }
 
