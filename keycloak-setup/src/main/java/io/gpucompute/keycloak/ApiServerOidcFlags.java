@@ -1,5 +1,6 @@
 package io.gpucompute.keycloak;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -29,7 +30,7 @@ public record ApiServerOidcFlags(String issuerUrl, String clientId, String group
 
   /** The flags, one per element, as kube-apiserver takes them. */
   public List<String> asArguments() {
-    var flags = new java.util.ArrayList<>(List.of(
+    List<String> flags = new ArrayList<>(List.of(
         "--oidc-issuer-url=" + issuerUrl,
         "--oidc-client-id=" + clientId,
         "--oidc-username-claim=preferred_username",

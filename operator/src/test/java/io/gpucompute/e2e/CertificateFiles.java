@@ -2,7 +2,10 @@ package io.gpucompute.e2e;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -25,7 +28,7 @@ final class CertificateFiles {
     Path cert = dir.resolve(name + ".crt");
     Path extensions = dir.resolve(name + ".ext");
     try {
-      java.nio.file.Files.writeString(extensions, "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
+      Files.writeString(extensions, "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -39,11 +42,11 @@ final class CertificateFiles {
   }
 
   private static void openssl(String... args) {
-    List<String> command = new java.util.ArrayList<>(List.of("openssl"));
+    List<String> command = new ArrayList<>(List.of("openssl"));
     command.addAll(List.of(args));
     try {
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
         throw new IllegalStateException(String.join(" ", command) + " failed:\n" + output);
       }

@@ -3,6 +3,7 @@ package io.gpucompute.e2e;
 import io.gpucompute.keycloak.AdminConnection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -193,14 +195,14 @@ final class KeycloakServer implements AutoCloseable {
       return;
     }
     try (var entries = Files.walk(dir)) {
-      for (Path entry : entries.sorted(java.util.Comparator.reverseOrder()).toList()) {
+      for (Path entry : entries.sorted(Comparator.reverseOrder()).toList()) {
         Files.delete(entry);
       }
     }
   }
 
   private static int freeLoopbackPort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     }
   }

@@ -20,6 +20,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,6 +29,8 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -276,7 +279,7 @@ class OidcSignInIT {
 
   private static String claim(String token, String name) {
     String claims = new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8);
-    java.util.regex.Matcher value = java.util.regex.Pattern.compile("\"" + name + "\"\\s*:\\s*\"?([^\",}]+)")
+    Matcher value = Pattern.compile("\"" + name + "\"\\s*:\\s*\"?([^\",}]+)")
         .matcher(claims);
     if (!value.find()) {
       throw new AssertionError("no claim " + name + " in " + claims);
@@ -304,7 +307,7 @@ class OidcSignInIT {
     Files.createDirectories(workDir);
     Path file = workDir.resolve(name);
     Files.writeString(file, value + "\n");
-    Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
     return file;
   }
 }
