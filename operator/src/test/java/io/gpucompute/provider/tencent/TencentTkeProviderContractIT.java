@@ -1,6 +1,7 @@
 package io.gpucompute.provider.tencent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Secret;
@@ -11,6 +12,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gpucompute.e2e.E2eTest;
 import io.gpucompute.e2e.LoopbackKubeletExtension;
 import io.gpucompute.provider.GpuProvider;
+import io.gpucompute.provider.ProbeResult;
 import io.gpucompute.provider.ProviderException;
 import io.gpucompute.provider.kubernetes.FakeClusterExtension;
 import io.gpucompute.provider.kubernetes.JobGroundTruth;
@@ -21,6 +23,7 @@ import java.util.Base64;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -74,6 +77,31 @@ class TencentTkeProviderContractIT extends KubernetesJobsContractTest {
   @Override
   protected GpuProvider provider() {
     return provider;
+  }
+
+  /**
+   * The error table's "403 on the remote cluster", with the real API server's RBAC: in a namespace where the
+   * cluster's ServiceAccount has no role, the probe is not ready and a submit fails, both naming the permission.
+   */
+  @Test
+  void aNamespaceTheClustersCredentialsMayNotUseIsForbiddenNamingThePermission() throws ProviderException {
+    GpuProvider forbidden = TkeStubExtension.provider(TkeStubExtension.spec(stub, "default", t -> {}));
+    try {
+      ProbeResult probe = forbidden.probe();
+      assertThat(probe.ready()).isFalse();
+      assertThat(probe.reason()).isEqualTo("Forbidden");
+      assertThat(probe.message()).contains("system:serviceaccount:" + kube.namespace() + ":" + SERVICE_ACCOUNT)
+          .contains("resource \"jobs\" in API group \"batch\"");
+
+      assertThatThrownBy(() -> forbidden.submit(succeedingWorkload(newKey())))
+          .isInstanceOfSatisfying(ProviderException.Transient.class,
+              e -> assertThat(e.reason()).isEqualTo("Forbidden"))
+          .hasMessageContaining("resource \"jobs\" in API group \"batch\"")
+          .hasMessageContaining("grant it the RBAC permission");
+      assertThat(kube.client().batch().v1().jobs().inNamespace("default").list().getItems()).isEmpty();
+    } finally {
+      forbidden.close();
+    }
   }
 
   @Override
