@@ -24,8 +24,13 @@ public record ApiServerOidcFlags(String issuerUrl, String clientId, String group
 
   /** The flags for a realm on a server, with the default prefixes. */
   public static ApiServerOidcFlags of(RealmSetup setup, String serverUrl, String caFile) {
+    return of(setup, serverUrl, caFile, DEFAULT_PREFIX);
+  }
+
+  /** The flags for a realm on a server, with the default user-name prefix and {@code groupsPrefix}. */
+  public static ApiServerOidcFlags of(RealmSetup setup, String serverUrl, String caFile, String groupsPrefix) {
     return new ApiServerOidcFlags(setup.issuerUrl(serverUrl), setup.clientId(), setup.groupsClaim(), DEFAULT_PREFIX,
-        DEFAULT_PREFIX, caFile);
+        groupsPrefix, caFile);
   }
 
   /** The flags, one per element, as kube-apiserver takes them. */

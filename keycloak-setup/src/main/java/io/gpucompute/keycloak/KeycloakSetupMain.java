@@ -60,7 +60,8 @@ public final class KeycloakSetupMain {
       return 1;
     }
     ApiServerOidcFlags flags = ApiServerOidcFlags.of(parsed.setup(), parsed.serverUrl(),
-        parsed.caFile() == null ? null : "<the CA file of Keycloak's certificate on the API server's host>");
+        parsed.caFile() == null ? null : "<the CA file of Keycloak's certificate on the API server's host>",
+        parsed.groupsPrefix());
     out.println();
     out.println("kube-apiserver flags:");
     flags.asArguments().forEach(flag -> out.println("  " + flag));

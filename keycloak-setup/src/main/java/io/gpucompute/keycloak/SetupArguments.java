@@ -3,6 +3,7 @@ package io.gpucompute.keycloak;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The command line of {@link KeycloakSetupMain}, parsed. Secrets are never arguments (they would show in {@code ps}
@@ -16,10 +17,13 @@ import java.util.List;
  * @param adminPasswordFile a file with the admin password, or null to read {@code KEYCLOAK_ADMIN_PASSWORD}
  * @param userPasswordFile a file with the initial password of the users created now, or null to create them without
  * @param temporaryPasswords whether created users must change that password at first sign-in
+ * @param groupsPrefix the prefix the API server puts before group names: the chart's {@code groupPrefix} when
+ *     {@code --chart-values} is given, else {@value ApiServerOidcFlags#DEFAULT_PREFIX}
  * @param setup the realm to set up
  */
 public record SetupArguments(String serverUrl, Path caFile, String adminRealm, String adminUser,
-    Path adminPasswordFile, Path userPasswordFile, boolean temporaryPasswords, RealmSetup setup) {
+    Path adminPasswordFile, Path userPasswordFile, boolean temporaryPasswords, String groupsPrefix,
+    RealmSetup setup) {
 
   /** The usage text. */
   public static final String USAGE = """
@@ -39,6 +43,8 @@ public record SetupArguments(String serverUrl, Path caFile, String adminRealm, S
         --client-id NAME             kubectl's client, the API server's --oidc-client-id (default: kubernetes)
         --groups-claim NAME          ID token claim with the group names (default: groups)
         --group NAME                 a group to create (repeat): team groups and the admins' group
+        --chart-values FILE          also create the groups that the Helm chart's values file binds (every team's
+                                     oidcGroups and adminGroups), and print the flags with its groupPrefix
         --user NAME=GROUP[,GROUP]    a first user and its groups (repeat; groups must be listed with --group)
         --user-password-file FILE    initial password of the users created now (default: none, set it in Keycloak)
         --permanent-passwords        do not make created users change that password at first sign-in
@@ -49,11 +55,20 @@ public record SetupArguments(String serverUrl, Path caFile, String adminRealm, S
       """;
 
   /**
-   * Parses the arguments.
+   * Parses the arguments, reading a {@code --chart-values} file with {@link ChartGroups#read}.
    *
    * @throws IllegalArgumentException naming the argument that is wrong or missing
    */
   public static SetupArguments parse(List<String> args) {
+    return parse(args, ChartGroups::read);
+  }
+
+  /**
+   * Parses the arguments; {@code chartValues} reads the groups of a {@code --chart-values} file.
+   *
+   * @throws IllegalArgumentException naming the argument that is wrong or missing
+   */
+  public static SetupArguments parse(List<String> args, Function<Path, ChartGroups> chartValues) {
     String server = null;
     Path caFile = null;
     String adminRealm = "master";
@@ -69,6 +84,7 @@ public record SetupArguments(String serverUrl, Path caFile, String adminRealm, S
     List<String> redirectUris = new ArrayList<>();
     boolean passwordGrant = false;
     int lifespan = 0;
+    Path chartValuesFile = null;
     for (int i = 0; i < args.size(); i++) {
       String flag = args.get(i);
       switch (flag) {
@@ -86,6 +102,7 @@ public record SetupArguments(String serverUrl, Path caFile, String adminRealm, S
             case "--client-id" -> clientId = value;
             case "--groups-claim" -> groupsClaim = value;
             case "--group" -> groups.add(value);
+            case "--chart-values" -> chartValuesFile = Path.of(value);
             case "--user" -> users.add(RealmUser.parse(value));
             case "--user-password-file" -> userPasswordFile = Path.of(value);
             case "--redirect-uri" -> redirectUris.add(value);
@@ -101,11 +118,17 @@ public record SetupArguments(String serverUrl, Path caFile, String adminRealm, S
     if (!server.startsWith("https://") && !server.startsWith("http://")) {
       throw new IllegalArgumentException("--server must be an http(s) URL, not '" + server + "'");
     }
+    String groupsPrefix = ApiServerOidcFlags.DEFAULT_PREFIX;
+    if (chartValuesFile != null) {
+      ChartGroups chart = chartValues.apply(chartValuesFile);
+      chart.groups().stream().filter(group -> !groups.contains(group)).forEach(groups::add);
+      groupsPrefix = chart.groupPrefix();
+    }
     RealmSetup setup = new RealmSetup(realm, clientId,
         redirectUris.isEmpty() ? RealmSetup.DEFAULT_REDIRECT_URIS : redirectUris, groupsClaim, groups, users,
         passwordGrant, lifespan);
     return new SetupArguments(RealmSetup.stripTrailingSlash(server), caFile, adminRealm, adminUser,
-        adminPasswordFile, userPasswordFile, temporaryPasswords, setup);
+        adminPasswordFile, userPasswordFile, temporaryPasswords, groupsPrefix, setup);
   }
 
   private static String valueOf(List<String> args, int index, String flag) {

@@ -29,4 +29,10 @@ class ApiServerOidcFlagsTest {
     assertThat(ApiServerOidcFlags.of(SETUP, "https://kc.test", null).asArguments())
         .noneMatch(flag -> flag.startsWith("--oidc-ca-file"));
   }
+
+  @Test
+  void theGroupsPrefixFollowsTheChart() {
+    assertThat(ApiServerOidcFlags.of(SETUP, "https://kc.test", null, "corp:").asArguments())
+        .contains("--oidc-groups-prefix=corp:", "--oidc-username-prefix=oidc:");
+  }
 }

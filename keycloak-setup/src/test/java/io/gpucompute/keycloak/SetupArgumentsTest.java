@@ -57,6 +57,26 @@ class SetupArgumentsTest {
     assertThat(setup.idTokenLifespanSeconds()).isEqualTo(120);
   }
 
+  @Test
+  void chartValuesAddTheGroupsTheChartBindsAndItsPrefix() {
+    SetupArguments parsed = SetupArguments.parse(List.of("--server", "https://kc.test", "--group", "ops",
+        "--chart-values", "teams.yaml", "--user", "alice=team-a", "--user", "carol=gpu-admins"),
+        file -> {
+          assertThat(file).isEqualTo(Path.of("teams.yaml"));
+          return new ChartGroups(List.of("team-a", "ops", "gpu-admins"), "corp:");
+        });
+
+    assertThat(parsed.setup().groups()).containsExactly("ops", "team-a", "gpu-admins");
+    assertThat(parsed.groupsPrefix()).isEqualTo("corp:");
+  }
+
+  @Test
+  void withoutChartValuesThePrefixIsOidc() {
+    assertThat(SetupArguments.parse(List.of("--server", "https://kc.test"), file -> {
+      throw new AssertionError("no chart values to read");
+    }).groupsPrefix()).isEqualTo("oidc:");
+  }
+
   @ParameterizedTest(name = "{0} -> {1}")
   @CsvSource(delimiter = '|', value = {
       "--realm x                                                     | --server is required",

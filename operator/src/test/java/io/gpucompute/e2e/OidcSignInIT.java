@@ -39,8 +39,9 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * People sign in through a real Keycloak and act under the Helm chart's RBAC on a real kube-apiserver started with
- * the {@code --oidc-*} flags. The realm is set up by the product command ({@code gpucompute-keycloak-setup}); the
- * chart binds team-a, team-b and gpu-admins (with the {@code oidc:} prefix). Tokens are ID tokens from Keycloak's token
+ * the {@code --oidc-*} flags. The realm is set up by the product command ({@code gpucompute-keycloak-setup}) from the
+ * same values file the chart is installed with, which binds team-a, team-b and gpu-admins (with the {@code oidc:}
+ * prefix). Tokens are ID tokens from Keycloak's token
  * endpoint; alice is in team-a, bob in team-b, carol in gpu-admins.
  */
 @E2eTest
@@ -68,27 +69,6 @@ class OidcSignInIT {
     keycloak = KeycloakServer.start(Path.of(System.getProperty("gpucompute.keycloak.home",
         "target/keycloak/keycloak")), workDir);
 
-    Path adminPasswordFile = secretFile("keycloak-admin-password", keycloak.adminPassword());
-    Path userPasswordFile = secretFile("user-password", userPassword);
-    setupArguments = List.of("--server", keycloak.url(), "--ca-file", keycloak.caFile().toString(),
-        "--admin-password-file", adminPasswordFile.toString(), "--realm", REALM, "--client-id", CLIENT_ID,
-        "--group", "team-a", "--group", "team-b", "--group", "gpu-admins",
-        "--user", "alice=team-a", "--user", "bob=team-b", "--user", "carol=gpu-admins",
-        "--user-password-file", userPasswordFile.toString(), "--permanent-passwords", "--password-grant");
-    String firstRun = runSetup(setupArguments);
-    assertThat(firstRun).contains("created realm gpucompute", "created client kubernetes",
-        "created protocol mapper groups", "created group team-a", "created user alice (password)",
-        "added user carol to group gpu-admins", "--oidc-issuer-url=" + keycloak.url() + "/realms/gpucompute");
-    assertThat(firstRun).doesNotContain(userPassword, keycloak.adminPassword());
-    assertThat(reportLines(runSetup(setupArguments))).as("a second run changes nothing").isNotEmpty()
-        .allMatch(line -> line.startsWith("unchanged "));
-
-    ApiServerOidcFlags flags = ApiServerOidcFlags.of(SetupArguments.parse(setupArguments).setup(), keycloak.url(),
-        keycloak.caFile().toString());
-    cluster = ControlPlane.start(repoRoot, repoRoot.resolve("operator/target/control-plane-oidc"),
-        Duration.ofMinutes(30), Map.of("CONTROL_PLANE_APISERVER_EXTRA_ARGS", String.join(" ", flags.asArguments())));
-    admin = cluster.client();
-
     Path values = workDir.resolve("teams-values.yaml");
     Files.writeString(values, """
         groupPrefix: "oidc:"
@@ -101,6 +81,28 @@ class OidcSignInIT {
             oidcGroups: [team-b]
         adminGroups: [gpu-admins]
         """);
+    Path adminPasswordFile = secretFile("keycloak-admin-password", keycloak.adminPassword());
+    Path userPasswordFile = secretFile("user-password", userPassword);
+    setupArguments = List.of("--server", keycloak.url(), "--ca-file", keycloak.caFile().toString(),
+        "--admin-password-file", adminPasswordFile.toString(), "--realm", REALM, "--client-id", CLIENT_ID,
+        "--chart-values", values.toString(),
+        "--user", "alice=team-a", "--user", "bob=team-b", "--user", "carol=gpu-admins",
+        "--user-password-file", userPasswordFile.toString(), "--permanent-passwords", "--password-grant");
+    String firstRun = runSetup(setupArguments);
+    assertThat(firstRun).contains("created realm gpucompute", "created client kubernetes",
+        "created protocol mapper groups", "created group team-a", "created group team-b", "created group gpu-admins",
+        "created user alice (password)", "added user carol to group gpu-admins", "--oidc-issuer-url=" + keycloak.url() + "/realms/gpucompute");
+    assertThat(firstRun).doesNotContain(userPassword, keycloak.adminPassword());
+    assertThat(reportLines(runSetup(setupArguments))).as("a second run changes nothing").isNotEmpty()
+        .allMatch(line -> line.startsWith("unchanged "));
+
+    SetupArguments parsed = SetupArguments.parse(setupArguments);
+    ApiServerOidcFlags flags = ApiServerOidcFlags.of(parsed.setup(), keycloak.url(), keycloak.caFile().toString(),
+        parsed.groupsPrefix());
+    cluster = ControlPlane.start(repoRoot, repoRoot.resolve("operator/target/control-plane-oidc"),
+        Duration.ofMinutes(30), Map.of("CONTROL_PLANE_APISERVER_EXTRA_ARGS", String.join(" ", flags.asArguments())));
+    admin = cluster.client();
+
     Release release = new Helm(CHART).install().withName("gpucompute").withNamespace(OPERATOR_NAMESPACE)
         .createNamespace().withKubeConfig(cluster.kubeconfig()).withValuesFile(values).call();
     assertThat(release.getStatus()).isEqualTo("deployed");
