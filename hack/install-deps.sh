@@ -167,9 +167,10 @@ install_build_deps() {
 
 # The feature release of the JDK in $1 (from its release file), or 0.
 jdk_feature() {
-  local release="$1/release"
+  local release="$1/release" feature
   [[ -f ${release} && -x $1/bin/java ]] || { echo 0; return; }
-  sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "${release}" | head -n 1
+  feature=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "${release}" | head -n 1)
+  echo "${feature:-0}"
 }
 
 # The e2e suite runs a real Keycloak (OidcSignInIT), which needs Java 21+ beside the build's Java 17: the test looks
