@@ -29,7 +29,11 @@ public final class ControlPlaneExtension implements BeforeAllCallback, BeforeEac
   private static final String SKIP_REASON =
       SKIP_ENV + "=true: skipping the end-to-end tests, which need a real control plane (hack/control-plane.sh)";
 
-  static boolean skipped() {
+  /**
+   * Whether the e2e tests are skipped on purpose ({@value #SKIP_ENV}{@code =true}). A class that starts more than the
+   * shared control plane in its {@code @BeforeAll} (a Keycloak, a stub, a second control plane) checks it first.
+   */
+  public static boolean skipped() {
     return "true".equalsIgnoreCase(System.getenv(SKIP_ENV));
   }
 

@@ -28,17 +28,10 @@ class KubernetesProviderContractIT extends KubernetesJobsContractTest {
   static final LoopbackKubeletExtension kube =
       new LoopbackKubeletExtension("contract-kube", FakeClusterExtension.A100_NODE);
 
-  private GpuProvider provider;
-
-  @BeforeEach
-  void createProvider() {
-    provider = new KubernetesProviderFactory(kube.client())
-        .create("kubernetes", KubernetesTestSupport.spec(k -> k.setNamespace(kube.namespace())), Credentials.NONE);
-  }
-
   @Override
-  protected GpuProvider provider() {
-    return provider;
+  protected GpuProvider newProvider() {
+    return new KubernetesProviderFactory(kube.client())
+        .create("kubernetes", KubernetesTestSupport.spec(k -> k.setNamespace(kube.namespace())), Credentials.NONE);
   }
 
   @Override

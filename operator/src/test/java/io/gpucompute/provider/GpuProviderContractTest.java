@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,8 +43,18 @@ public abstract class GpuProviderContractTest {
 
   private final List<WorkloadKey> keys = new ArrayList<>();
 
+  private GpuProvider provider;
+
+  /**
+   * A new instance of the adapter under test, made before each test. The suite closes it after the test, once it has
+   * cancelled every key the test made.
+   */
+  protected abstract GpuProvider newProvider() throws ProviderException;
+
   /** The provider under test; the same instance for the whole test. */
-  protected abstract GpuProvider provider();
+  protected final GpuProvider provider() {
+    return provider;
+  }
 
   /**
    * A workload that runs {@code script} with {@code sh -c} on one GPU of {@code gpuType}, with {@code env} set:
@@ -100,10 +111,22 @@ public abstract class GpuProviderContractTest {
     return key;
   }
 
+  @BeforeEach
+  void createProvider() throws ProviderException {
+    provider = newProvider();
+  }
+
   @AfterEach
-  void cancelEverything() throws ProviderException {
-    for (WorkloadKey key : keys) {
-      provider().cancel(key);
+  void cancelEverythingAndCloseTheProvider() throws ProviderException {
+    if (provider == null) {
+      return; // the test was skipped before it began
+    }
+    try {
+      for (WorkloadKey key : keys) {
+        provider.cancel(key);
+      }
+    } finally {
+      provider.close();
     }
   }
 

@@ -19,22 +19,10 @@ class AlibabaEcsProviderContractTest extends GpuProviderContractTest {
   @RegisterExtension
   final EcsStubExtension ecs = new EcsStubExtension();
 
-  private GpuProvider provider;
-
-  @BeforeEach
-  void createProvider() throws ProviderException {
-    provider = new AlibabaEcsProviderFactory(AlibabaTestSupport.SETTINGS)
-        .create("alibaba", AlibabaTestSupport.spec(ecs.stub(), a -> {}), AlibabaTestSupport.credentials());
-  }
-
-  @AfterEach
-  void closeProvider() {
-    provider.close();
-  }
-
   @Override
-  protected GpuProvider provider() {
-    return provider;
+  protected GpuProvider newProvider() throws ProviderException {
+    return new AlibabaEcsProviderFactory(AlibabaTestSupport.SETTINGS)
+        .create("alibaba", AlibabaTestSupport.spec(ecs.stub(), a -> {}), AlibabaTestSupport.credentials());
   }
 
   @Override

@@ -17,17 +17,10 @@ class KubernetesProviderContractTest extends KubernetesJobsContractTest {
   @RegisterExtension
   final FakeClusterExtension kube = new FakeClusterExtension();
 
-  private GpuProvider provider;
-
-  @BeforeEach
-  void createProvider() {
-    provider = new KubernetesProviderFactory(kube.cluster().client())
-        .create("kubernetes", KubernetesTestSupport.spec(k -> {}), Credentials.NONE);
-  }
-
   @Override
-  protected GpuProvider provider() {
-    return provider;
+  protected GpuProvider newProvider() {
+    return new KubernetesProviderFactory(kube.cluster().client())
+        .create("kubernetes", KubernetesTestSupport.spec(k -> {}), Credentials.NONE);
   }
 
   @Override

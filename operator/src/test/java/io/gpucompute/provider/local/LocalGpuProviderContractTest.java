@@ -7,6 +7,7 @@ import io.gpucompute.provider.WorkloadKey;
 import io.gpucompute.provider.WorkloadSpec;
 import io.gpucompute.provider.Credentials;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -26,24 +27,17 @@ class LocalGpuProviderContractTest extends GpuProviderContractTest {
   @TempDir Path temp;
 
   private LocalSettings settings;
-  private GpuProvider provider;
   private Path starts;
 
-  @BeforeEach
-  void createProvider() throws ProviderException, IOException {
-    settings = new LocalSettings(temp.resolve("state"), LocalTestSupport.NO_NVIDIA_SMI, Duration.ofSeconds(2));
-    starts = Files.createDirectories(temp.resolve("starts"));
-    provider = new LocalProviderFactory(settings).create("local", LocalTestSupport.spec("A100", 2), Credentials.NONE);
-  }
-
-  @AfterEach
-  void closeProvider() {
-    provider.close();
-  }
-
   @Override
-  protected GpuProvider provider() {
-    return provider;
+  protected GpuProvider newProvider() throws ProviderException {
+    settings = new LocalSettings(temp.resolve("state"), LocalTestSupport.NO_NVIDIA_SMI, Duration.ofSeconds(2));
+    try {
+      starts = Files.createDirectories(temp.resolve("starts"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return new LocalProviderFactory(settings).create("local", LocalTestSupport.spec("A100", 2), Credentials.NONE);
   }
 
   @Override

@@ -28,22 +28,10 @@ class RunPodGpuProviderContractTest extends GpuProviderContractTest {
   @TempDir
   Path markers;
 
-  private GpuProvider provider;
-
-  @BeforeEach
-  void createProvider() throws ProviderException {
-    provider = new RunPodProviderFactory(RunPodTestSupport.settings(markers))
-        .create("runpod", RunPodTestSupport.spec(runpod.stub(), r -> {}), RunPodTestSupport.credentials(RunPodStub.API_KEY));
-  }
-
-  @AfterEach
-  void closeProvider() {
-    provider.close();
-  }
-
   @Override
-  protected GpuProvider provider() {
-    return provider;
+  protected GpuProvider newProvider() throws ProviderException {
+    return new RunPodProviderFactory(RunPodTestSupport.settings(markers))
+        .create("runpod", RunPodTestSupport.spec(runpod.stub(), r -> {}), RunPodTestSupport.credentials(RunPodStub.API_KEY));
   }
 
   @Override

@@ -25,21 +25,9 @@ class TencentTkeProviderContractTest extends KubernetesJobsContractTest {
   @org.junit.jupiter.api.Order(2)
   final TkeStubExtension tke = new TkeStubExtension(remote);
 
-  private GpuProvider provider;
-
-  @BeforeEach
-  void createProvider() throws ProviderException {
-    provider = tke.provider(t -> {});
-  }
-
-  @AfterEach
-  void closeProvider() {
-    provider.close();
-  }
-
   @Override
-  protected GpuProvider provider() {
-    return provider;
+  protected GpuProvider newProvider() throws ProviderException {
+    return tke.provider(t -> {});
   }
 
   @Override
