@@ -75,10 +75,7 @@ class GpuDagMockServerTest {
       return;
     }
     // Deleting the DAGs deletes their jobs, whose finalizers stop their processes.
-    client.resources(GpuDag.class).inAnyNamespace().delete();
-    client.resources(GpuJob.class).inAnyNamespace().delete();
-    await().atMost(WAIT).until(() -> client.resources(GpuJob.class).inAnyNamespace().list().getItems().isEmpty()
-        && client.resources(GpuDag.class).inAnyNamespace().list().getItems().isEmpty());
+    cluster.deleteAllWorkAndAwait(WAIT);
     operator.close();
     cluster.close();
   }

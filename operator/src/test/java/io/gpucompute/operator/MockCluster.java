@@ -7,11 +7,13 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.gpucompute.api.v1alpha1.GpuDag;
 import io.gpucompute.api.v1alpha1.GpuJob;
 import io.gpucompute.api.v1alpha1.GpuJobStatus;
 import io.gpucompute.api.v1alpha1.ProviderConfig;
 import io.gpucompute.job.JobTiming;
 import io.gpucompute.provider.ProviderFactory;
+import io.gpucompute.provider.local.LocalProviderFactory;
 import io.gpucompute.provider.local.LocalSettings;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -68,6 +70,15 @@ public final class MockCluster implements AutoCloseable {
     return GpuComputeOperator.start(client, settings, Clock.systemUTC(), MockCluster::configureForMockServer, factories);
   }
 
+  /**
+   * Starts the operator with {@link #fastSettings} on {@code localStateDir}, and with two providers: Local and
+   * {@code cloud} (the adapter a test is about, pointed at its stub through the ProviderConfig's endpoint).
+   */
+  public GpuComputeOperator startOperatorWithLocalAnd(Path localStateDir, ProviderFactory cloud) {
+    OperatorSettings settings = fastSettings(localStateDir);
+    return startOperator(settings, List.of(new LocalProviderFactory(settings.local()), cloud));
+  }
+
   private static void configureForMockServer(io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider o) {
     o.withUseSSAToPatchPrimaryResource(false).checkingCRDAndValidateLocalModel(false).withParseResourceVersions(true);
   }
@@ -82,6 +93,18 @@ public final class MockCluster implements AutoCloseable {
   public ProviderConfig awaitProviderConfig(String name, Duration timeout, Predicate<ProviderConfig> condition) {
     return await().atMost(timeout).until(() -> client.resources(ProviderConfig.class).withName(name).get(),
         pc -> pc != null && pc.getStatus() != null && condition.test(pc));
+  }
+
+  /**
+   * Deletes every GpuDag and GpuJob and waits until they are gone. The operator's finalizers run first, so no
+   * workload a test started is left running (no process, pod or instance) when the test ends.
+   */
+  public void deleteAllWorkAndAwait(Duration timeout) {
+    client.resources(GpuDag.class).inAnyNamespace().delete();
+    client.resources(GpuJob.class).inAnyNamespace().delete();
+    await("every GpuDag and GpuJob deleted (the operator's finalizers done)").atMost(timeout)
+        .until(() -> client.resources(GpuJob.class).inAnyNamespace().list().getItems().isEmpty()
+            && client.resources(GpuDag.class).inAnyNamespace().list().getItems().isEmpty());
   }
 
   @Override

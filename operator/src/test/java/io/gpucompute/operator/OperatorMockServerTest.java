@@ -62,8 +62,7 @@ class OperatorMockServerTest {
       return;
     }
     // Deleting the jobs first stops their processes through the finalizer.
-    client.resources(GpuJob.class).inAnyNamespace().delete();
-    await().atMost(WAIT).until(() -> client.resources(GpuJob.class).inAnyNamespace().list().getItems().isEmpty());
+    cluster.deleteAllWorkAndAwait(WAIT);
     operator.close();
     cluster.close();
   }

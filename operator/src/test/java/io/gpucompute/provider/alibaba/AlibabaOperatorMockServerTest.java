@@ -14,9 +14,7 @@ import io.gpucompute.api.v1alpha1.ProviderConfigSpec;
 import io.gpucompute.job.JobCondition;
 import io.gpucompute.operator.GpuComputeOperator;
 import io.gpucompute.operator.MockCluster;
-import io.gpucompute.operator.OperatorSettings;
 import io.gpucompute.operator.TestResources;
-import io.gpucompute.provider.local.LocalProviderFactory;
 import io.gpucompute.status.Conditions;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -57,16 +55,14 @@ class AlibabaOperatorMockServerTest {
     client = cluster.client();
     TestResources.createNamespace(client, NS, Map.of("team", "a"));
     TestResources.createNamespace(client, SECRETS_NS, Map.of());
-    OperatorSettings settings = MockCluster.fastSettings(stateDir.resolve("local"));
-    operator = cluster.startOperator(settings,
-        List.of(new LocalProviderFactory(settings.local()), new AlibabaEcsProviderFactory(AlibabaTestSupport.SETTINGS)));
+    operator = cluster.startOperatorWithLocalAnd(stateDir.resolve("local"),
+        new AlibabaEcsProviderFactory(AlibabaTestSupport.SETTINGS));
   }
 
   @AfterEach
   void stopOperator() {
     // Deleting the jobs first releases their instances through the finalizer.
-    client.resources(GpuJob.class).inAnyNamespace().delete();
-    await().atMost(WAIT).until(() -> client.resources(GpuJob.class).inAnyNamespace().list().getItems().isEmpty());
+    cluster.deleteAllWorkAndAwait(WAIT);
     operator.close();
     cluster.close();
   }

@@ -12,13 +12,10 @@ import io.gpucompute.api.v1alpha1.ProviderConfig;
 import io.gpucompute.job.JobCondition;
 import io.gpucompute.operator.GpuComputeOperator;
 import io.gpucompute.operator.MockCluster;
-import io.gpucompute.operator.OperatorSettings;
 import io.gpucompute.operator.TestResources;
-import io.gpucompute.provider.local.LocalProviderFactory;
 import io.gpucompute.status.Conditions;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -54,16 +51,14 @@ class RunPodOperatorMockServerTest {
     client = cluster.client();
     TestResources.createNamespace(client, NS, Map.of("team", "a"));
     TestResources.createNamespace(client, SECRETS_NS, Map.of());
-    OperatorSettings settings = MockCluster.fastSettings(stateDir.resolve("local"));
-    operator = cluster.startOperator(settings,
-        List.of(new LocalProviderFactory(settings.local()), new RunPodProviderFactory(RunPodTestSupport.settings(stateDir))));
+    operator = cluster.startOperatorWithLocalAnd(stateDir.resolve("local"),
+        new RunPodProviderFactory(RunPodTestSupport.settings(stateDir)));
   }
 
   @AfterEach
   void stopOperator() {
     // Deleting the jobs first terminates their pods through the finalizer.
-    client.resources(GpuJob.class).inAnyNamespace().delete();
-    await().atMost(WAIT).until(() -> client.resources(GpuJob.class).inAnyNamespace().list().getItems().isEmpty());
+    cluster.deleteAllWorkAndAwait(WAIT);
     operator.close();
     cluster.close();
   }
