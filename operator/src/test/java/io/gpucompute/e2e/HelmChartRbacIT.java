@@ -97,20 +97,14 @@ class HelmChartRbacIT extends OperatorE2eTestBase {
     }
   }
 
-  @Test
-  void theOperatorRunsAJobToSucceededWithOnlyTheChartsServiceAccount() {
-    KubernetesClient asOperator = installChartAndRunOperatorAsItsServiceAccount(install -> {}, true);
-    String ns = createNamespace("helm-rbac");
-
-    // It is the ServiceAccount, and it cannot list Secrets: only get them by name.
-    assertThatThrownBy(() -> asOperator.secrets().inNamespace(ns).list())
-        .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403))
-        .hasMessageContaining("system:serviceaccount:" + RELEASE_NAMESPACE + ":" + FULL_NAME);
-
+  /**
+   * Creates Secret {@code greeting} ({@code word=hello}) in {@code ns} and a job on ProviderConfig {@code helm-local}
+   * that runs {@code script} with {@code $WORD} from that Secret: the operator must read the Secret to run it.
+   */
+  private void applyJobReadingASecret(String ns, String name, String script) {
     client.secrets().inNamespace(ns).resource(new SecretBuilder().withNewMetadata().withName("greeting")
         .endMetadata().withStringData(Map.of("word", "hello")).build()).create();
-    apply(localProvider("helm-local", 1));
-    apply(shellJob(ns, "as-sa", "helm-local", "[ \"$WORD\" = hello ] && echo ok").replace("""
+    apply(shellJob(ns, name, "helm-local", script).replace("""
           gpu:
         """, """
           env:
@@ -121,6 +115,20 @@ class HelmChartRbacIT extends OperatorE2eTestBase {
                   key: word
           gpu:
         """));
+  }
+
+  @Test
+  void theOperatorRunsAJobToSucceededWithOnlyTheChartsServiceAccount() {
+    KubernetesClient asOperator = installChartAndRunOperatorAsItsServiceAccount(install -> {}, true);
+    String ns = createNamespace("helm-rbac");
+
+    // It is the ServiceAccount, and it cannot list Secrets: only get them by name.
+    assertThatThrownBy(() -> asOperator.secrets().inNamespace(ns).list())
+        .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403))
+        .hasMessageContaining("system:serviceaccount:" + RELEASE_NAMESPACE + ":" + FULL_NAME);
+
+    apply(localProvider("helm-local", 1));
+    applyJobReadingASecret(ns, "as-sa", "[ \"$WORD\" = hello ] && echo ok");
 
     GpuJob done = awaitPhase(ns, "as-sa", JobPhase.Succeeded);
     assertThat(done.getStatus().getExitCode()).isZero();
@@ -185,20 +193,8 @@ class HelmChartRbacIT extends OperatorE2eTestBase {
   void aForbiddenSurfacesAsAConditionAndALoggedWarningNotACrash() {
     installChartAndRunOperatorAsItsServiceAccount(install -> install.set("rbac.secrets.scope", "namespaces"), false);
     String ns = createNamespace("helm-forbidden");
-    client.secrets().inNamespace(ns).resource(new SecretBuilder().withNewMetadata().withName("greeting")
-        .endMetadata().withStringData(Map.of("word", "hello")).build()).create();
     apply(localProvider("helm-local", 2));
-    apply(shellJob(ns, "needs-secret", "helm-local", "echo $WORD").replace("""
-          gpu:
-        """, """
-          env:
-            - name: WORD
-              valueFrom:
-                secretKeyRef:
-                  name: greeting
-                  key: word
-          gpu:
-        """));
+    applyJobReadingASecret(ns, "needs-secret", "echo $WORD");
 
     GpuJob forbidden = awaitJob(ns, "needs-secret", "showing the Forbidden", status -> status.getConditions()
         .stream().anyMatch(c -> JobCondition.RECONCILING.equals(c.getType()) && "True".equals(c.getStatus())
