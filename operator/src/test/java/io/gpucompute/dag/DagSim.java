@@ -4,9 +4,8 @@ import io.gpucompute.api.v1alpha1.DagTask;
 import io.gpucompute.api.v1alpha1.GpuDagSpec;
 import io.gpucompute.api.v1alpha1.GpuDagStatus;
 import io.gpucompute.api.v1alpha1.GpuJobTemplate;
-import io.gpucompute.api.v1alpha1.GpuRequest;
+import io.gpucompute.operator.TestResources;
 import io.gpucompute.api.v1alpha1.JobPhase;
-import io.gpucompute.api.v1alpha1.ProviderConfigReference;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,10 +31,7 @@ final class DagSim {
   final List<String> created = new ArrayList<>();
 
   DagSim() {
-    GpuJobTemplate defaults = new GpuJobTemplate();
-    defaults.setProviderConfigRef(new ProviderConfigReference("local"));
-    defaults.setImage("busybox:1.36");
-    defaults.setGpu(GpuRequest.of("A100", 1));
+    GpuJobTemplate defaults = TestResources.localA100Defaults();
     defaults.setCommand(List.of("true"));
     spec.setDefaults(defaults);
   }

@@ -2,11 +2,13 @@ package io.gpucompute.operator;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gpucompute.api.v1alpha1.EnvVar;
 import io.gpucompute.api.v1alpha1.GpuJob;
 import io.gpucompute.api.v1alpha1.GpuJobSpec;
+import io.gpucompute.api.v1alpha1.GpuJobTemplate;
 import io.gpucompute.api.v1alpha1.GpuPrice;
 import io.gpucompute.api.v1alpha1.GpuRequest;
 import io.gpucompute.api.v1alpha1.LocalGpu;
@@ -15,6 +17,7 @@ import io.gpucompute.api.v1alpha1.ProviderConfig;
 import io.gpucompute.api.v1alpha1.ProviderConfigReference;
 import io.gpucompute.api.v1alpha1.ProviderConfigSpec;
 import io.gpucompute.api.v1alpha1.ProviderType;
+import io.gpucompute.api.v1alpha1.SecretReference;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
@@ -58,14 +61,14 @@ public final class TestResources {
 
   /** Creates Secret {@code namespace/name} with {@code data} as string data. */
   public static void createSecret(KubernetesClient client, String namespace, String name, Map<String, String> data) {
-    client.resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName(name)
+    client.resource(new SecretBuilder().withNewMetadata().withName(name)
         .withNamespace(namespace).endMetadata().withStringData(data).build()).create();
   }
 
   /** Creates ProviderConfig {@code name} with {@code spec}, whose credentials are Secret {@code namespace/secret}. */
   public static ProviderConfig createProviderConfig(KubernetesClient client, String name, ProviderConfigSpec spec,
       String secretNamespace, String secret) {
-    spec.setCredentialsSecretRef(new io.gpucompute.api.v1alpha1.SecretReference(secretNamespace, secret));
+    spec.setCredentialsSecretRef(new SecretReference(secretNamespace, secret));
     ProviderConfig config = new ProviderConfig();
     config.setMetadata(new ObjectMetaBuilder().withName(name).build());
     config.setSpec(spec);
@@ -85,6 +88,15 @@ public final class TestResources {
     customize.accept(spec);
     config.setSpec(spec);
     return config;
+  }
+
+  /** GpuDag defaults that run every task on one A100 of the Local ProviderConfig {@code local}, image busybox. */
+  public static GpuJobTemplate localA100Defaults() {
+    GpuJobTemplate defaults = new GpuJobTemplate();
+    defaults.setProviderConfigRef(new ProviderConfigReference("local"));
+    defaults.setImage("busybox:1.36");
+    defaults.setGpu(GpuRequest.of("A100", 1));
+    return defaults;
   }
 
   /** A job that runs {@code script} with sh on one A100 of ProviderConfig {@code provider}. */
