@@ -31,7 +31,7 @@ public final class KubeErrors {
           "the API server of " + cluster + " refused the operator's credentials (401) to " + doing, e);
     }
     if (code == 403) {
-      if (said.toLowerCase(Locale.ROOT).contains("exceeded quota")) {
+      if (quotaExceeded(e)) {
         return new ProviderException.NoCapacity("a ResourceQuota on " + cluster + " is used up: " + said);
       }
       return new ProviderException.Transient("Forbidden", "the operator may not " + doing + " on " + cluster
@@ -52,7 +52,12 @@ public final class KubeErrors {
   /** Whether {@code e} means the operator is not authenticated or not authorised (401 or 403, quota aside). */
   public static boolean isAuthFailure(KubernetesClientException e) {
     return e.getCode() == 401
-        || (e.getCode() == 403 && !serverMessage(e).toLowerCase(Locale.ROOT).contains("exceeded quota"));
+        || (e.getCode() == 403 && !quotaExceeded(e));
+  }
+
+  /** Whether the API server refused for a used-up ResourceQuota (a 403 whose message says "exceeded quota"). */
+  private static boolean quotaExceeded(KubernetesClientException e) {
+    return serverMessage(e).toLowerCase(Locale.ROOT).contains("exceeded quota");
   }
 
   static String serverMessage(KubernetesClientException e) {
