@@ -1,5 +1,7 @@
 package io.gpucompute.e2e;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gpucompute.keycloak.AdminConnection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,8 +22,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
 
@@ -33,7 +33,7 @@ import org.awaitility.Awaitility;
 final class KeycloakServer implements AutoCloseable {
 
   private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
-  private static final Pattern ID_TOKEN = Pattern.compile("\"id_token\"\\s*:\\s*\"([^\"]+)\"");
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Process process;
   private final String url;
@@ -142,12 +142,21 @@ final class KeycloakServer implements AutoCloseable {
     HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(url + "/realms/" + realm
         + "/protocol/openid-connect/token")).header("Content-Type", "application/x-www-form-urlencoded")
         .POST(HttpRequest.BodyPublishers.ofString(form)).build());
-    Matcher token = ID_TOKEN.matcher(response.body());
-    if (response.statusCode() != 200 || !token.find()) {
+    String token = response.statusCode() == 200 ? json(response.body()).path("id_token").asText("") : "";
+    if (token.isEmpty()) {
       throw new IllegalStateException("Keycloak issued no ID token for " + username + ": HTTP "
           + response.statusCode() + " " + response.body());
     }
-    return token.group(1);
+    return token;
+  }
+
+  /** A JSON document read as a tree. */
+  static JsonNode json(String text) {
+    try {
+      return JSON.readTree(text);
+    } catch (IOException e) {
+      throw new IllegalStateException("not JSON: " + text, e);
+    }
   }
 
   private HttpResponse<String> get(String path) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.Release;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -29,8 +30,6 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -284,12 +283,11 @@ class OidcSignInIT {
 
   private static String claim(String token, String name) {
     String claims = new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8);
-    Matcher value = Pattern.compile("\"" + name + "\"\\s*:\\s*\"?([^\",}]+)")
-        .matcher(claims);
-    if (!value.find()) {
+    JsonNode value = KeycloakServer.json(claims).path(name);
+    if (value.isMissingNode()) {
       throw new AssertionError("no claim " + name + " in " + claims);
     }
-    return value.group(1);
+    return value.asText();
   }
 
   private String runSetup(List<String> args) {
