@@ -20,9 +20,7 @@ class JobDeletionIT extends OperatorE2eTestBase {
     Path pidFile = workDir.resolve("pid");
     apply(shellJob(ns, "doomed", "e2e-delete", "echo $$ > " + pidFile + "; sleep 300"));
     awaitPhase(ns, "doomed", JobPhase.Running);
-    await("the job's process started").atMost(WAIT).pollInterval(POLL)
-        .until(() -> Files.exists(pidFile) && !Files.readString(pidFile).isBlank());
-    long pid = Long.parseLong(Files.readString(pidFile).trim());
+    long pid = awaitPid(pidFile);
     ProcessHandle shell = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("no process " + pid));
     assertThat(shell.isAlive()).isTrue();
     // The shell and its sleep, where the shell forked one (a shell may also exec its last command).

@@ -9,6 +9,7 @@ import io.gpucompute.api.v1alpha1.GpuJob;
 import io.gpucompute.api.v1alpha1.GpuJobStatus;
 import io.gpucompute.api.v1alpha1.JobPhase;
 import io.gpucompute.api.v1alpha1.ProviderConfig;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -104,6 +105,13 @@ abstract class OperatorE2eTestBase {
 
   GpuJob awaitPhase(String namespace, String name, JobPhase phase) {
     return awaitJob(namespace, name, "in phase " + phase, status -> status.getPhase() == phase);
+  }
+
+  /** Waits until a job's script has written its shell's pid ({@code echo $$ > pidFile}), and returns it. */
+  long awaitPid(Path pidFile) throws IOException {
+    await("the job's process started").atMost(WAIT).pollInterval(POLL)
+        .until(() -> Files.exists(pidFile) && !Files.readString(pidFile).isBlank());
+    return Long.parseLong(Files.readString(pidFile).trim());
   }
 
   /** Waits, with {@code kubectl wait}, for condition {@code condition} of GpuJob {@code name}. */

@@ -20,9 +20,7 @@ class OperatorRestartIT extends OperatorE2eTestBase {
     Path pidFile = workDir.resolve("pid");
     apply(shellJob(ns, "survivor", "e2e-restart", "echo start >> " + starts + "; echo $$ > " + pidFile + "; sleep 6"));
     awaitPhase(ns, "survivor", JobPhase.Running);
-    await("the job's process started").atMost(WAIT).pollInterval(POLL)
-        .until(() -> Files.exists(pidFile) && !Files.readString(pidFile).isBlank());
-    long pid = Long.parseLong(Files.readString(pidFile).trim());
+    long pid = awaitPid(pidFile);
 
     restartOperator();
 
