@@ -89,6 +89,7 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
   private record Expectation(int attempt, Instant until) {}
   private final SimpleInboundEventSource<GpuJob> wakeUps = new SimpleInboundEventSource<>("gpujob-wakeups");
   private volatile io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache<GpuJob> jobs;
+  private volatile InformerEventSource<ProviderConfig, GpuJob> providerConfigs;
 
   /**
    * @param providerConfigChanged told the name of a ProviderConfig whose count of active jobs may have changed
@@ -133,6 +134,7 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
             .map(ResourceID::fromResource).collect(Collectors.toSet()))
         .withOnUpdateFilter((now, before) -> !Objects.equals(now.getMetadata().getLabels(), before.getMetadata().getLabels()))
         .build(), context);
+    this.providerConfigs = providerConfigs;
     return List.of(providerConfigs, namespaces, wakeUps);
   }
 
@@ -224,7 +226,7 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
       if (provider.isPresent()) {
         provider.get().cancel(WorkloadSpecs.key(job, stop.attempt()));
       }
-      wakeQueue(configName);
+      handOff(job, configName);
     } else if (action instanceof Decision.DeleteJob) {
       LOG.info("GpuJob {}/{}: deleting, spec.ttlSecondsAfterFinished has passed", job.getMetadata().getNamespace(),
           job.getMetadata().getName());
@@ -250,18 +252,23 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
     return status != null && status.getPhase() != null && status.getPhase().holdsWorkload();
   }
 
-  /** Wakes the first waiting jobs of a provider: capacity was freed. */
-  private void wakeQueue(String configName) {
+  /**
+   * Hands the capacity {@code job} gave back to the queue: the queue stops counting the job at once (the cache still
+   * shows it active until its status write arrives), and the jobs that can start now are woken, with no timer between
+   * a freed GPU and the next job.
+   */
+  private void handOff(GpuJob job, String configName) {
     var cache = jobs;
-    if (cache == null) {
+    ProviderConfig config = providerConfigs == null ? null
+        : providerConfigs.get(new ResourceID(configName)).orElse(null);
+    queue.freed(configName, JobQueueSnapshot.id(job));
+    if (cache == null || config == null) {
       return;
     }
-    cache.byIndex(BY_PROVIDER_CONFIG, configName).stream()
-        // A job whose first reconcile failed has a status with conditions but no phase yet.
-        .filter(j -> !JobQueueSnapshot.isActive(j) && (j.getStatus() == null || j.getStatus().getPhase() == null
-            || !j.getStatus().getPhase().isTerminal()))
-        .sorted(java.util.Comparator.comparing(JobQueueSnapshot::entry, io.gpucompute.admission.QueueEntry.ORDER))
-        .limit(8)
+    List<GpuJob> ofProvider = cache.byIndex(BY_PROVIDER_CONFIG, configName);
+    Set<String> admissible = Set.copyOf(queue.admissible(configName,
+        JobQueueSnapshot.of(config, ofProvider, clock.instant())));
+    ofProvider.stream().filter(j -> admissible.contains(JobQueueSnapshot.id(j)))
         .forEach(j -> wakeUps.propagateEvent(ResourceID.fromResource(j)));
   }
 
@@ -303,7 +310,7 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
         attempts);
     if (wasActive(job.getStatus())) {
       providerConfigChanged.accept(configName);
-      wakeQueue(configName);
+      handOff(job, configName);
     }
     return DeleteControl.defaultDelete();
   }

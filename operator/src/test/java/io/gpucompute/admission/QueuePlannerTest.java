@@ -61,26 +61,4 @@ class QueuePlannerTest {
     assertThat(plan.get("huge")).isInstanceOf(Admission.Admitted.class);
     assertThat(plan.get("ok")).isInstanceOf(Admission.Admitted.class);
   }
-
-  @Test
-  void theQueueReservesWhatItAdmitsUntilTheCacheShowsIt() {
-    AdmissionQueue queue = new AdmissionQueue();
-    QueueEntry first = job("first", 0, 0, "A100", 1);
-    QueueEntry second = job("second", 0, 1, "A100", 1);
-    Capacity oneGpu = new Capacity(null, Map.of("A100", 1));
-    // Both reconciles read a cache in which neither job runs yet.
-    AdmissionQueue.Snapshot stale = new AdmissionQueue.Snapshot(List.of(first, second), List.of(), oneGpu);
-
-    assertThat(queue.admit("local", first, stale)).isInstanceOf(Admission.Admitted.class);
-    assertThat(queue.admit("local", second, stale)).isInstanceOf(Admission.Waiting.class);
-
-    // The first job is deleted before it starts: its reservation goes, and the second may take the GPU.
-    queue.release("local", "first");
-    AdmissionQueue.Snapshot firstGone = new AdmissionQueue.Snapshot(List.of(second), List.of(), oneGpu);
-    assertThat(queue.admit("local", second, firstGone)).isInstanceOf(Admission.Admitted.class);
-    assertThat(queue.reservations("local")).isEqualTo(1);
-    AdmissionQueue.Snapshot caughtUp = new AdmissionQueue.Snapshot(List.of(), List.of(second), oneGpu);
-    assertThat(queue.admit("local", first, caughtUp)).isInstanceOf(Admission.Waiting.class);
-    assertThat(queue.reservations("local")).isZero();
-  }
 }

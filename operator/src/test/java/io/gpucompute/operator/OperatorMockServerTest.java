@@ -17,6 +17,7 @@ import io.gpucompute.api.v1alpha1.ProviderConfig;
 import io.gpucompute.api.v1alpha1.ProviderType;
 import io.gpucompute.api.v1alpha1.SecretKeySelector;
 import io.gpucompute.job.JobCondition;
+import io.gpucompute.job.JobTiming;
 import io.gpucompute.provider.local.LocalProviderFactory;
 import io.gpucompute.status.Conditions;
 import java.nio.file.Files;
@@ -274,6 +275,24 @@ class OperatorMockServerTest {
 
     awaitJob("second", phase(JobPhase.Succeeded));
     assertThat(Conditions.find(get("first").getStatus().getConditions(), JobCondition.COMPLETE)).isPresent();
+  }
+
+  @Test
+  void aFreedGpuGoesToTheNextQueuedJobWithoutWaitingForTheTimedRecheck() {
+    operator.close();
+    OperatorSettings fast = MockCluster.fastSettings(stateDir);
+    JobTiming neverRecheck = new JobTiming(fast.timing().pollInterval(), Duration.ofHours(1),
+        fast.timing().retryBase(), fast.timing().retryMax(), fast.timing().submitGrace());
+    operator = cluster.startOperator(new OperatorSettings(fast.local(), neverRecheck, fast.probeInterval(),
+        fast.healthPort(), fast.leaseNamespace(), fast.identity()));
+    apply(TestResources.localProvider("local", 1, spec -> {}));
+    List<String> names = List.of("first", "second", "third", "fourth");
+    apply(TestResources.shellJob(NS, names.get(0), "local", "sleep 1", spec -> {}));
+    awaitJob(names.get(0), phase(JobPhase.Running));
+    names.subList(1, names.size()).forEach(name -> apply(TestResources.shellJob(NS, name, "local", "true", spec -> {})));
+
+    // With a queue recheck of an hour, only the hand-off of each freed GPU can start the queued jobs in time.
+    names.forEach(name -> awaitJob(name, phase(JobPhase.Succeeded)));
   }
 
   @Test
