@@ -1,29 +1,56 @@
 package io.gpucompute.events;
 
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.gpucompute.status.Timestamps;
+import java.net.HttpURLConnection;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Records Kubernetes Events (core/v1) about our objects. Best effort: a failed Event is logged, never thrown,
  * since an Event is a courtesy and must not fail a reconcile. Messages must never hold secret values.
+ *
+ * <p>Repeats are aggregated as kubelet's event correlator does: the same type and reason about the same object
+ * within {@link #AGGREGATION_WINDOW} of its last occurrence updates the Event already recorded (its count, last
+ * timestamp and message) instead of creating another one, so a failure retried every few seconds is one Event with
+ * a count.
  */
 public class EventRecorder {
 
   /** The component name Events are reported by. */
   public static final String COMPONENT = "gpucompute-operator";
+  /** How long a recorded Event takes the repeats of its type and reason about its object. */
+  static final Duration AGGREGATION_WINDOW = Duration.ofMinutes(10);
   private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
   private static final int MAX_MESSAGE = 1024;
+  private static final int REMEMBERED = 4096;
+
+  /** An Event recorded: where it lives, how often it happened, and when first. */
+  private record Recorded(String namespace, String name, int count, String firstTimestamp, Instant at) {}
 
   private final KubernetesClient client;
   private final Clock clock;
   private final String instance;
+  private final Map<String, Recorded> recent = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Recorded> eldest) {
+      return size() > REMEMBERED;
+    }
+  };
 
   public EventRecorder(KubernetesClient client, Clock clock, String instance) {
     this.client = client;
@@ -41,9 +68,33 @@ public class EventRecorder {
 
   private void record(HasMetadata object, String type, String reason, String message) {
     String namespace = object.getMetadata().getNamespace() == null ? "default" : object.getMetadata().getNamespace();
-    String now = Timestamps.format(clock.instant());
+    Instant at = clock.instant();
+    String now = Timestamps.format(at);
     String text = message == null ? "" : message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) : message;
-    var event = new EventBuilder()
+    String key = object.getMetadata().getUid() + "/" + type + "/" + reason;
+    Recorded previous;
+    synchronized (recent) {
+      previous = recent.get(key);
+    }
+    try {
+      Recorded recorded = previous != null && at.isBefore(previous.at().plus(AGGREGATION_WINDOW))
+          ? repeat(previous, text, now, at).orElseGet(() -> create(object, namespace, type, reason, text, now, at))
+          : create(object, namespace, type, reason, text, now, at);
+      synchronized (recent) {
+        recent.put(key, recorded);
+      }
+    } catch (KubernetesClientException e) {
+      synchronized (recent) {
+        recent.remove(key);
+      }
+      LOG.warn("{} {}/{}: could not record Event {}: {}", object.getKind(), namespace, object.getMetadata().getName(),
+          reason, e.getMessage());
+    }
+  }
+
+  private Recorded create(HasMetadata object, String namespace, String type, String reason, String text, String now,
+      Instant at) {
+    Event event = new EventBuilder()
         .withNewMetadata().withGenerateName(object.getMetadata().getName() + ".").withNamespace(namespace).endMetadata()
         .withInvolvedObject(new ObjectReferenceBuilder()
             .withApiVersion(object.getApiVersion()).withKind(object.getKind())
@@ -55,11 +106,24 @@ public class EventRecorder {
         .withNewSource().withComponent(COMPONENT).endSource()
         .withReportingComponent(COMPONENT).withReportingInstance(instance)
         .build();
+    Event created = client.v1().events().inNamespace(namespace).resource(event).create();
+    return new Recorded(namespace, created.getMetadata().getName(), 1, now, at);
+  }
+
+  /** Counts a repeat on the Event already recorded; empty when that Event was deleted meanwhile. */
+  private Optional<Recorded> repeat(Recorded previous, String text, String now, Instant at) {
+    int count = previous.count() + 1;
     try {
-      client.v1().events().inNamespace(namespace).resource(event).create();
+      Map<String, Object> change = Map.of("count", count, "lastTimestamp", now, "message", text);
+      // A merge patch without a read first: the operator may patch Events, not get them.
+      client.v1().events().inNamespace(previous.namespace()).withName(previous.name())
+          .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(change));
     } catch (KubernetesClientException e) {
-      LOG.warn("{} {}/{}: could not record Event {}: {}", object.getKind(), namespace, object.getMetadata().getName(),
-          reason, e.getMessage());
+      if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw e;
     }
+    return Optional.of(new Recorded(previous.namespace(), previous.name(), count, previous.firstTimestamp(), at));
   }
 }

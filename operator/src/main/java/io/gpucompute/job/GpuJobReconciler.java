@@ -1,7 +1,7 @@
 package io.gpucompute.job;
 
 import io.fabric8.kubernetes.api.model.Namespace;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.gpucompute.admission.AdmissionQueue;
 import io.gpucompute.api.v1alpha1.GpuJob;
 import io.gpucompute.api.v1alpha1.GpuJobStatus;
@@ -12,9 +12,9 @@ import io.gpucompute.provider.GpuProvider;
 import io.gpucompute.provider.Observation;
 import io.gpucompute.provider.ProviderException;
 import io.gpucompute.provider.ProviderRegistry;
-import io.gpucompute.provider.SubmitResult;
 import io.gpucompute.provider.WorkloadKey;
 import io.gpucompute.provider.WorkloadListener;
+import io.gpucompute.provider.WorkloadSpec;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -22,6 +22,7 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -29,7 +30,6 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,27 +47,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reconciles GpuJobs: observe (caches and the provider), decide ({@link JobDecider}), act (one provider call),
- * then write status if it changed. Thin on purpose: the decisions live in {@link JobDecider}.
+ * Reconciles GpuJobs: observe (caches and the provider), decide ({@link JobDecider}), act (one provider call), and
+ * write the status through {@link JobStatusWriter}. Thin on purpose: the decisions live in {@link JobDecider}; this
+ * class only keeps their order: an attempt's record is written before its submit, and a workload is released only
+ * after its outcome was written.
  */
 @ControllerConfiguration(name = GpuJobReconciler.NAME)
-@GradualRetry(maxAttempts = -1, initialInterval = 2000, intervalMultiplier = 2, maxInterval = 120_000)
 @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES)
 public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, WorkloadListener {
 
   public static final String NAME = "gpujob";
-  /** Index of cached GpuJobs by the name of their ProviderConfig. */
+  /** Index of cached GpuJobs by the ProviderConfig whose queue they are in ({@link AttemptBindings#queueOf}). */
   public static final String BY_PROVIDER_CONFIG = "byProviderConfig";
+  /** Index of cached GpuJobs by uid, for the orphan sweep. */
+  public static final String BY_UID = "byUid";
   private static final Logger LOG = LoggerFactory.getLogger(GpuJobReconciler.class);
-  private static final Duration CLEANUP_RETRY = Duration.ofSeconds(30);
-  private static final Duration STALE_CACHE_RETRY = Duration.ofMillis(250);
+  /** How soon to decide again when a status write found the job changed since it was read. */
+  private static final Duration STALE_READ_RETRY = Duration.ofMillis(100);
   private static final Duration PROVIDER_WAIT = Duration.ofSeconds(2);
-  /**
-   * How long a submit's expectation is honoured. If the status write after a submit failed, the cache never
-   * shows the attempt; after this the job is decided from the cache again, and the idempotent submit of the
-   * same attempt finds the workload already started.
-   */
-  private static final Duration EXPECTATION_TTL = Duration.ofSeconds(30);
 
   private final ProviderRegistry providers;
   private final AdmissionQueue queue;
@@ -78,17 +75,16 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
   private final JobTiming timing;
   private final Consumer<String> providerConfigChanged;
   private final JobMetrics metrics;
+  private final JobStatusWriter writer = new JobStatusWriter();
   /**
-   * The highest attempt this process submitted, by job uid: Kubernetes controllers' "expectations". A
-   * reconcile may start from a cached job that does not show this process's latest status write yet; acting
-   * on it could forget a running attempt. Such a reconcile waits for the cache instead.
+   * The attempt of each job (by uid) whose submit this process saw accepted: a workload the provider does not show
+   * yet was created, so it is waited for rather than submitted again. Dropped when the workload is released.
    */
-  private final Map<String, Expectation> submittedAttempts = new ConcurrentHashMap<>();
-
-  /** An attempt this process submitted, and until when a cache that does not show it yet is waited for. */
-  private record Expectation(int attempt, Instant until) {}
+  private final Map<String, Integer> acceptedAttempts = new ConcurrentHashMap<>();
+  /** Consecutive failed cleanups by job uid, for their backoff. */
+  private final Map<String, Integer> cleanupFailures = new ConcurrentHashMap<>();
   private final SimpleInboundEventSource<GpuJob> wakeUps = new SimpleInboundEventSource<>("gpujob-wakeups");
-  private volatile io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache<GpuJob> jobs;
+  private volatile IndexedResourceCache<GpuJob> jobs;
   private volatile InformerEventSource<ProviderConfig, GpuJob> providerConfigs;
 
   /**
@@ -116,13 +112,13 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
 
   @Override
   public List<EventSource<?, GpuJob>> prepareEventSources(EventSourceContext<GpuJob> context) {
-    context.getPrimaryCache().addIndexer(BY_PROVIDER_CONFIG,
-        job -> List.of(job.getSpec().getProviderConfigRef().getName()));
+    context.getPrimaryCache().addIndexer(BY_PROVIDER_CONFIG, job -> List.of(AttemptBindings.queueOf(job)));
+    context.getPrimaryCache().addIndexer(BY_UID, job -> List.of(job.getMetadata().getUid()));
     this.jobs = context.getPrimaryCache();
-    var providerConfigs = new InformerEventSource<>(InformerEventSourceConfiguration
+    var configs = new InformerEventSource<>(InformerEventSourceConfiguration
         .from(ProviderConfig.class, GpuJob.class)
         .withName("providerconfigs")
-        .withPrimaryToSecondaryMapper((GpuJob job) -> Set.of(new ResourceID(job.getSpec().getProviderConfigRef().getName())))
+        .withPrimaryToSecondaryMapper((GpuJob job) -> Set.of(new ResourceID(AttemptBindings.queueOf(job))))
         .withSecondaryToPrimaryMapper(pc -> jobsOf(context, pc.getMetadata().getName()))
         .withOnUpdateFilter(ProviderConfigChange::mattersToJobs)
         .build(), context);
@@ -134,8 +130,8 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
             .map(ResourceID::fromResource).collect(Collectors.toSet()))
         .withOnUpdateFilter((now, before) -> !Objects.equals(now.getMetadata().getLabels(), before.getMetadata().getLabels()))
         .build(), context);
-    this.providerConfigs = providerConfigs;
-    return List.of(providerConfigs, namespaces, wakeUps);
+    this.providerConfigs = configs;
+    return List.of(configs, namespaces, wakeUps);
   }
 
   private static Set<ResourceID> jobsOf(EventSourceContext<GpuJob> context, String providerConfig) {
@@ -146,110 +142,167 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
   @Override
   public UpdateControl<GpuJob> reconcile(GpuJob job, Context<GpuJob> context) throws ProviderException {
     Instant now = clock.instant();
-    if (cacheLagsBehindSubmit(job, now)) {
-      return UpdateControl.<GpuJob>noUpdate().rescheduleAfter(STALE_CACHE_RETRY);
-    }
-    String configName = job.getSpec().getProviderConfigRef().getName();
-    Optional<ProviderConfig> config = context.getSecondaryResource(ProviderConfig.class);
-    Optional<GpuProvider> provider = providers.find(configName);
-    ProviderView view = ProviderResolver.resolve(job, config, context.getSecondaryResource(Namespace.class),
-        provider.isPresent());
-    GpuJobStatus before = job.getStatus();
+    String specConfigName = job.getSpec().getProviderConfigRef().getName();
+    Optional<ProviderConfig> specConfig = providerConfig(specConfigName);
+    ProviderView view = ProviderResolver.resolve(job, specConfig, context.getSecondaryResource(Namespace.class),
+        specConfig.flatMap(pc -> providers.find(pc.getMetadata().getUid())));
 
-    Observation observation = null;
-    if (before != null && before.getPhase() != null && before.getPhase().holdsWorkload()) {
-      if (provider.isEmpty()) {
+    Optional<AttemptBindings.Binding> binding = AttemptBindings.unreleased(job);
+    Optional<GpuProvider> attemptProvider = binding.flatMap(this::providerOf);
+    JobSituation.AttemptProvider bound = null;
+    if (binding.isPresent()) {
+      Optional<ProviderConfig> boundConfig = boundConfig(binding.get());
+      if (attemptProvider.isEmpty() && boundConfig.isPresent()) {
         // After a restart the provider exists only once its ProviderConfig is reconciled. Until then the workload
-        // can be neither observed nor stopped, so nothing is decided about it.
-        LOG.debug("GpuJob {}/{}: waiting for provider {} to observe attempt {}", job.getMetadata().getNamespace(),
-            job.getMetadata().getName(), configName, before.getAttempts());
+        // can be neither observed nor released, so nothing is decided about it.
+        LOG.debug("GpuJob {}/{}: waiting for provider {} to be connected", job.getMetadata().getNamespace(),
+            job.getMetadata().getName(), binding.get().name());
         return UpdateControl.<GpuJob>noUpdate().rescheduleAfter(PROVIDER_WAIT);
       }
-      observation = provider.get().observe(WorkloadSpecs.key(job, before.getAttempts()));
+      bound = new JobSituation.AttemptProvider(boundConfig.map(pc -> pc.getSpec().getType() + "/" + binding.get().name())
+          .orElse(binding.get().name()), attemptProvider.isEmpty(),
+          attemptProvider.map(GpuProvider::findsWorkloadsByKey).orElse(true));
+    }
+    GpuJobStatus before = job.getStatus();
+    int attempt = before == null || before.getAttempts() == null ? 0 : before.getAttempts();
+    Observation observation = null;
+    if (before != null && before.getPhase() != null && before.getPhase().holdsWorkload() && attemptProvider.isPresent()) {
+      observation = attemptProvider.get().observe(WorkloadSpecs.key(job, attempt), before.getExternalId());
     }
     Admission admission = Admission.NOT_ASKED;
-    if (config.isPresent() && JobDecider.wantsToStart(job, view, now)) {
-      admission = queue.admit(configName, JobQueueSnapshot.entry(job),
-          JobQueueSnapshot.of(config.get(), context.getPrimaryCache().byIndex(BY_PROVIDER_CONFIG, configName), now));
+    if (specConfig.isPresent() && JobDecider.wantsToStart(job, view, now)) {
+      admission = queue.admit(specConfigName, JobQueueSnapshot.entry(job), JobQueueSnapshot.of(specConfig.get(),
+          context.getPrimaryCache().byIndex(BY_PROVIDER_CONFIG, specConfigName), now));
     }
-    JobSituation situation = new JobSituation(job, view, admission, observation, now,
+    boolean submittedHere = Integer.valueOf(attempt).equals(acceptedAttempts.get(job.getMetadata().getUid()));
+    JobSituation situation = new JobSituation(job, view, bound, admission, observation, submittedHere, now,
         ThreadLocalRandom.current().nextDouble(), timing);
-    Decision decision = act(job, situation, JobDecider.decide(situation), provider, context);
-
-    GpuJobStatus after = decision.status();
-    events.transition(job, before, after);
-    metrics.decided(job, before, after, now);
-    if (wasActive(before) != after.getPhase().holdsWorkload()) {
-      providerConfigChanged.accept(configName);
-    }
-    UpdateControl<GpuJob> control = after.equals(before) ? UpdateControl.noUpdate()
-        : UpdateControl.patchStatus(statusPatch(job, after));
-    return decision.requeueAfter() == null ? control : control.rescheduleAfter(decision.requeueAfter());
-  }
-
-  /** Whether the cached job does not show yet an attempt this process submitted a moment ago. */
-  private boolean cacheLagsBehindSubmit(GpuJob job, Instant now) {
-    Expectation expected = submittedAttempts.get(job.getMetadata().getUid());
-    if (expected == null) {
-      return false;
-    }
-    int seen = job.getStatus() == null || job.getStatus().getAttempts() == null ? 0 : job.getStatus().getAttempts();
-    if (seen >= expected.attempt() || now.isAfter(expected.until())) {
-      submittedAttempts.remove(job.getMetadata().getUid(), expected);
-      return false;
-    }
-    LOG.debug("GpuJob {}/{}: cache lags behind attempt {}; waiting for it", job.getMetadata().getNamespace(),
-        job.getMetadata().getName(), expected.attempt());
-    return true;
-  }
-
-  /** Performs the decision's action, and returns the decision as it stands after it. */
-  private Decision act(GpuJob job, JobSituation situation, Decision decision, Optional<GpuProvider> provider,
-      Context<GpuJob> context) throws ProviderException {
-    String configName = job.getSpec().getProviderConfigRef().getName();
+    Decision decision = JobDecider.decide(situation);
     Decision.Action action = decision.action();
     if (action instanceof Decision.Submit submit) {
-      try {
-        SubmitResult result = provider.orElseThrow().submit(workloadSpecs.build(job, submit.attempt()));
-        submittedAttempts.put(job.getMetadata().getUid(),
-            new Expectation(submit.attempt(), clock.instant().plus(EXPECTATION_TTL)));
-        return JobDecider.submitted(decision, submit.attempt(), result);
-      } catch (ProviderException.InvalidRequest | ProviderException.NoCapacity | ProviderException.InvalidCredentials e) {
-        queue.release(configName, JobQueueSnapshot.id(job));
-        return JobDecider.submitRefused(situation, e);
-      } catch (ProviderException.Transient e) {
-        queue.release(configName, JobQueueSnapshot.id(job));
-        throw e;
-      }
+      return submit(job, situation, decision, submit.attempt(), attemptProvider, context);
     }
-    if (action instanceof Decision.StopWorkload stop) {
-      if (provider.isPresent()) {
-        provider.get().cancel(WorkloadSpecs.key(job, stop.attempt()));
-      }
-      handOff(job, configName);
-    } else if (action instanceof Decision.DeleteJob) {
+    if (action instanceof Decision.Release release) {
+      return release(job, decision, release.attempt(), binding.orElseThrow(), attemptProvider, context);
+    }
+    if (action instanceof Decision.DeleteJob) {
       LOG.info("GpuJob {}/{}: deleting, spec.ttlSecondsAfterFinished has passed", job.getMetadata().getNamespace(),
           job.getMetadata().getName());
       recorder.normal(job, "TimeToLiveExpired", "deleting the job: spec.ttlSecondsAfterFinished has passed");
       context.getClient().resource(job).delete();
+      return UpdateControl.noUpdate();
     }
-    return decision;
+    return written(job, decision, context);
   }
 
   /**
-   * The object to patch status from: name, namespace and status only. Without a resourceVersion the write cannot
-   * fail on a cache that lags one write behind; the operator is the status's only writer.
+   * Records the attempt (unless it is recorded already), then submits it, then writes what the provider's answer
+   * means. A write that finds the job changed since it was read stops here: nothing is submitted from a stale read.
    */
-  private static GpuJob statusPatch(GpuJob job, GpuJobStatus status) {
-    GpuJob patch = new GpuJob();
-    patch.setMetadata(new ObjectMetaBuilder().withName(job.getMetadata().getName())
-        .withNamespace(job.getMetadata().getNamespace()).withUid(job.getMetadata().getUid()).build());
-    patch.setStatus(status);
-    return patch;
+  private UpdateControl<GpuJob> submit(GpuJob job, JobSituation situation, Decision recorded, int attempt,
+      Optional<GpuProvider> attemptProvider, Context<GpuJob> context) throws ProviderException {
+    String queueName = job.getSpec().getProviderConfigRef().getName();
+    boolean resumed = AttemptBindings.recorded(job, attempt);
+    Optional<GpuProvider> provider = resumed ? attemptProvider
+        : situation.provider() instanceof ProviderView.Usable usable ? providers.find(usable.uid()) : Optional.empty();
+    if (provider.isEmpty()) {
+      queue.release(queueName, JobQueueSnapshot.id(job));
+      return UpdateControl.<GpuJob>noUpdate().rescheduleAfter(PROVIDER_WAIT);
+    }
+    SubmitOutcome outcome;
+    GpuJob current = job;
+    try {
+      WorkloadSpec spec = workloadSpecs.build(job, attempt);
+      if (!resumed) {
+        Optional<GpuJob> written = writer.write(job, recorded.status(), context);
+        if (written.isEmpty()) {
+          queue.release(queueName, JobQueueSnapshot.id(job));
+          return UpdateControl.<GpuJob>noUpdate().rescheduleAfter(STALE_READ_RETRY);
+        }
+        current = written.get();
+        providerConfigChanged.accept(queueName);
+      }
+      outcome = new SubmitOutcome.Accepted(provider.get().submit(spec));
+    } catch (ProviderException e) {
+      outcome = SubmitOutcome.of(e);
+    }
+    if (outcome instanceof SubmitOutcome.Accepted) {
+      acceptedAttempts.put(job.getMetadata().getUid(), attempt);
+    } else {
+      queue.release(queueName, JobQueueSnapshot.id(job));
+    }
+    Decision after = JobDecider.afterSubmit(situation, recorded, outcome);
+    if (!after.status().equals(current.getStatus()) && writer.write(current, after.status(), context).isPresent()
+        && !AttemptBindings.unreleased(current).equals(AttemptBindings.unreleased(jobWith(current, after.status())))) {
+      providerConfigChanged.accept(queueName);
+    }
+    // One Event for the attempt, from the status before it was recorded to the one after its submit.
+    events.transition(job, job.getStatus(), after.status());
+    metrics.decided(job, job.getStatus(), after.status(), situation.now());
+    if (after.failure() != null) {
+      throw after.failure();
+    }
+    return reschedule(after.requeueAfter());
   }
 
-  private static boolean wasActive(GpuJobStatus status) {
-    return status != null && status.getPhase() != null && status.getPhase().holdsWorkload();
+  /** Releases an attempt's workload whose outcome is saved, then marks it released, and hands its capacity on. */
+  private UpdateControl<GpuJob> release(GpuJob job, Decision decision, int attempt, AttemptBindings.Binding binding,
+      Optional<GpuProvider> provider, Context<GpuJob> context) throws ProviderException {
+    if (provider.isPresent()) {
+      provider.get().cancel(WorkloadSpecs.key(job, attempt), job.getStatus().getExternalId());
+    } else {
+      LOG.info("GpuJob {}/{}: attempt {} ran on ProviderConfig {}, which is gone; nothing of it can run any more",
+          job.getMetadata().getNamespace(), job.getMetadata().getName(), attempt, binding.name());
+    }
+    acceptedAttempts.remove(job.getMetadata().getUid(), attempt);
+    UpdateControl<GpuJob> control = written(job, decision, context);
+    handOff(job, binding.name());
+    providerConfigChanged.accept(binding.name());
+    return control;
+  }
+
+  /** Writes the decision's status when it changed, with its Event, and asks to be reconciled as it says. */
+  private UpdateControl<GpuJob> written(GpuJob job, Decision decision, Context<GpuJob> context) {
+    metrics.decided(job, job.getStatus(), decision.status(), clock.instant());
+    if (!decision.status().equals(job.getStatus())) {
+      if (writer.write(job, decision.status(), context).isEmpty()) {
+        return UpdateControl.<GpuJob>noUpdate().rescheduleAfter(STALE_READ_RETRY);
+      }
+      events.transition(job, job.getStatus(), decision.status());
+    }
+    return reschedule(decision.requeueAfter());
+  }
+
+  private static UpdateControl<GpuJob> reschedule(Duration after) {
+    UpdateControl<GpuJob> control = UpdateControl.noUpdate();
+    return after == null ? control : control.rescheduleAfter(after);
+  }
+
+  private static GpuJob jobWith(GpuJob job, GpuJobStatus status) {
+    GpuJob copy = new GpuJob();
+    copy.setMetadata(job.getMetadata());
+    copy.setSpec(job.getSpec());
+    copy.setStatus(status);
+    return copy;
+  }
+
+  private Optional<ProviderConfig> providerConfig(String name) {
+    var configs = providerConfigs;
+    return configs == null ? Optional.empty() : configs.get(new ResourceID(name));
+  }
+
+  /** The ProviderConfig an attempt is bound to, if it still exists (the same uid, or any for a status without). */
+  private Optional<ProviderConfig> boundConfig(AttemptBindings.Binding binding) {
+    return providerConfig(binding.name())
+        .filter(pc -> binding.uid() == null || binding.uid().equals(pc.getMetadata().getUid()));
+  }
+
+  /** The connected provider of a binding; for a status without uids, that of the ProviderConfig of its name. */
+  private Optional<GpuProvider> providerOf(AttemptBindings.Binding binding) {
+    if (binding.uid() != null) {
+      return providers.find(binding.uid());
+    }
+    return providerConfig(binding.name()).flatMap(pc -> providers.find(pc.getMetadata().getUid()));
   }
 
   /**
@@ -259,21 +312,20 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
    */
   private void handOff(GpuJob job, String configName) {
     var cache = jobs;
-    ProviderConfig config = providerConfigs == null ? null
-        : providerConfigs.get(new ResourceID(configName)).orElse(null);
+    Optional<ProviderConfig> config = providerConfig(configName);
     queue.freed(configName, JobQueueSnapshot.id(job));
-    if (cache == null || config == null) {
+    if (cache == null || config.isEmpty()) {
       return;
     }
     List<GpuJob> ofProvider = cache.byIndex(BY_PROVIDER_CONFIG, configName);
     Set<String> admissible = Set.copyOf(queue.admissible(configName,
-        JobQueueSnapshot.of(config, ofProvider, clock.instant())));
+        JobQueueSnapshot.of(config.get(), ofProvider, clock.instant())));
     ofProvider.stream().filter(j -> admissible.contains(JobQueueSnapshot.id(j)))
         .forEach(j -> wakeUps.propagateEvent(ResourceID.fromResource(j)));
   }
 
-  /** The cache of GpuJobs, indexed by {@link #BY_PROVIDER_CONFIG}; null until the operator has started. */
-  public io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache<GpuJob> jobCache() {
+  /** The cache of GpuJobs, indexed by {@link #BY_PROVIDER_CONFIG} and {@link #BY_UID}; null until started. */
+  public IndexedResourceCache<GpuJob> jobCache() {
     return jobs;
   }
 
@@ -282,42 +334,76 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
     wakeUps.propagateEvent(new ResourceID(key.name(), key.namespace()));
   }
 
+  /**
+   * Lets go of every attempt the job recorded, each on the ProviderConfig it ran on, before the job may go. The
+   * status is read from the API server, not the cache, so an attempt recorded a moment ago is never missed.
+   */
   @Override
   public DeleteControl cleanup(GpuJob job, Context<GpuJob> context) {
-    String configName = job.getSpec().getProviderConfigRef().getName();
-    queue.release(configName, JobQueueSnapshot.id(job));
-    submittedAttempts.remove(job.getMetadata().getUid());
-    int attempts = job.getStatus() == null || job.getStatus().getAttempts() == null ? 0 : job.getStatus().getAttempts();
-    if (attempts == 0) {
-      return DeleteControl.defaultDelete();
-    }
-    Optional<GpuProvider> provider = providers.find(configName);
-    if (provider.isEmpty()) {
-      recorder.warning(job, "CleanupBlocked", "cannot stop attempt " + attempts + ": ProviderConfig " + configName
-          + " is not available; the job is kept until it is, so its workload does not leak");
-      return DeleteControl.noFinalizerRemoval().rescheduleAfter(CLEANUP_RETRY);
-    }
+    String uid = job.getMetadata().getUid();
+    queue.release(job.getSpec().getProviderConfigRef().getName(), JobQueueSnapshot.id(job));
+    GpuJobStatus status = authoritativeStatus(job, context);
+    int attempts = status == null || status.getAttempts() == null ? 0 : status.getAttempts();
     // The last attempt first: it is the one that may still run. Earlier ones ended, but may have left records.
     for (int attempt = attempts; attempt >= 1; attempt--) {
+      AttemptBindings.Binding binding = AttemptBindings.of(job, status, attempt);
+      Optional<GpuProvider> provider = providerOf(binding);
+      if (provider.isEmpty()) {
+        if (boundConfig(binding).isEmpty()) {
+          continue; // its ProviderConfig is gone, and its finalizer let every workload of it go first
+        }
+        return cleanupBlocked(job, attempt, "ProviderConfig " + binding.name() + " is not connected yet");
+      }
       try {
-        provider.get().forget(WorkloadSpecs.key(job, attempt));
+        boolean current = status.getWorkload() == null || status.getWorkload().getAttempt() == attempt;
+        provider.get().forget(WorkloadSpecs.key(job, attempt), current ? status.getExternalId() : null);
       } catch (ProviderException e) {
-        recorder.warning(job, "CleanupFailed", "could not stop or remove attempt " + attempt + ": " + e.getMessage());
-        return DeleteControl.noFinalizerRemoval().rescheduleAfter(CLEANUP_RETRY);
+        return cleanupBlocked(job, attempt, e.getMessage());
       }
     }
-    LOG.info("GpuJob {}/{}: deleted; attempt {} stopped", job.getMetadata().getNamespace(), job.getMetadata().getName(),
-        attempts);
-    if (wasActive(job.getStatus())) {
-      providerConfigChanged.accept(configName);
-      handOff(job, configName);
+    LOG.info("GpuJob {}/{}: deleted; {} attempt(s) let go", job.getMetadata().getNamespace(),
+        job.getMetadata().getName(), attempts);
+    acceptedAttempts.remove(uid);
+    cleanupFailures.remove(uid);
+    Optional<AttemptBindings.Binding> held = AttemptBindings.unreleased(jobWith(job, status));
+    if (held.isPresent()) {
+      providerConfigChanged.accept(held.get().name());
+      handOff(job, held.get().name());
     }
     return DeleteControl.defaultDelete();
   }
 
+  /** The job's status as the API server has it now; the cached one if it cannot be read. */
+  private static GpuJobStatus authoritativeStatus(GpuJob job, Context<GpuJob> context) {
+    try {
+      GpuJob fresh = context.getClient().resource(job).get();
+      return fresh == null || fresh.getStatus() == null ? job.getStatus() : fresh.getStatus();
+    } catch (KubernetesClientException e) {
+      LOG.debug("GpuJob {}/{}: cannot read it fresh ({}); using the cache", job.getMetadata().getNamespace(),
+          job.getMetadata().getName(), e.getCode());
+      return job.getStatus();
+    }
+  }
+
+  /** Keeps the job (its finalizer) and tries again with backoff; one Event, counted, however often it repeats. */
+  private DeleteControl cleanupBlocked(GpuJob job, int attempt, String why) {
+    int failures = cleanupFailures.merge(job.getMetadata().getUid(), 1, Integer::sum);
+    Duration delay = timing.retryDelay(failures, ThreadLocalRandom.current().nextDouble());
+    recorder.warning(job, JobReason.CLEANUP_BLOCKED, "cannot let go of attempt " + attempt + " yet: " + why
+        + "; the job is kept until it can, so nothing of it leaks");
+    return DeleteControl.noFinalizerRemoval().rescheduleAfter(delay);
+  }
+
+  /**
+   * A reconcile failed (a provider call, most often): only the Reconciling condition says so, with the failure's
+   * reason; the phase and the other conditions keep their values.
+   */
   @Override
-  public ErrorStatusUpdateControl<GpuJob> updateErrorStatus(GpuJob job, Context<GpuJob> context, Exception e) {
-    GpuJobStatus status = job.getStatus() == null ? new GpuJobStatus() : job.getStatus();
+  public ErrorStatusUpdateControl<GpuJob> updateErrorStatus(GpuJob failed, Context<GpuJob> context, Exception e) {
+    // The reconcile may have written before it failed (an attempt's record before its submit): start from that.
+    GpuJob job = context.getPrimaryCache().get(ResourceID.fromResource(failed)).orElse(failed);
+    GpuJobStatus status = job.getStatus() == null ? new GpuJobStatus()
+        : StatusDraft.copy(job.getStatus());
     String reason = e instanceof ProviderException pe ? pe.reason() : "ReconcileError";
     String message = "retrying: " + e.getMessage();
     LOG.warn("GpuJob {}/{}: reconcile failed ({}): {}", job.getMetadata().getNamespace(), job.getMetadata().getName(),
@@ -334,6 +420,12 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
       status.setPhase(JobPhase.Pending);
       status.setObservedGeneration(job.getMetadata().getGeneration());
     }
-    return ErrorStatusUpdateControl.patchStatus(statusPatch(job, status));
+    try {
+      writer.write(job, status, context);
+    } catch (KubernetesClientException writeFailure) {
+      LOG.debug("GpuJob {}/{}: cannot record the failure: {}", job.getMetadata().getNamespace(),
+          job.getMetadata().getName(), writeFailure.getMessage());
+    }
+    return ErrorStatusUpdateControl.noStatusUpdate();
   }
 }

@@ -5,8 +5,8 @@ import io.gpucompute.api.v1alpha1.GpuJobSpec;
 import io.gpucompute.api.v1alpha1.JobPhase;
 import io.gpucompute.cost.Money;
 import io.gpucompute.provider.Observation;
-import io.gpucompute.provider.ProviderException;
 import io.gpucompute.provider.SubmitResult;
+import io.gpucompute.provider.WorkloadKey;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,8 +15,19 @@ import java.util.Optional;
 /**
  * Decides a GpuJob's next status and its one next action from (spec, observed provider state, clock).
  * Pure: no I/O, no clock of its own, no randomness of its own; {@code JobDeciderTest} covers it with tables.
+ *
+ * <p>The order that keeps a crash harmless at any moment:
+ * <ol>
+ *   <li>an attempt is recorded in the status before its workload is created ({@link Decision.Submit});</li>
+ *   <li>when the workload ends (or the job is suspended, or its deadline passes), the outcome and cost are saved
+ *       first, with no action;</li>
+ *   <li>only a later decision, made from the saved status, releases the workload ({@link Decision.Release}).</li>
+ * </ol>
  */
 public final class JobDecider {
+
+  /** How soon to look again when the next step needs no wait (the release after a saved outcome). */
+  static final Duration AT_ONCE = Duration.ofMillis(1);
 
   private JobDecider() {}
 
@@ -26,49 +37,97 @@ public final class JobDecider {
    */
   public static boolean wantsToStart(GpuJob job, ProviderView provider, Instant now) {
     StatusDraft draft = StatusDraft.of(job, provider, now);
-    return isWaiting(draft.phase()) && blockedBeforeAdmission(job.getSpec(), provider, draft, now).isEmpty();
+    return isWaiting(draft.phase()) && !draft.holdsUnreleasedWorkload()
+        && blockedBeforeAdmission(job.getSpec(), provider, draft, now).isEmpty();
   }
 
   /** The next status and action. */
   public static Decision decide(JobSituation situation) {
     StatusDraft draft = StatusDraft.of(situation.job(), situation.provider(), situation.now());
     JobPhase phase = draft.phase();
-    if (phase.isTerminal()) {
-      return finished(situation, draft);
-    }
     if (phase.holdsWorkload()) {
       return holdingWorkload(situation, draft);
+    }
+    if (draft.holdsUnreleasedWorkload()) {
+      // The attempt's outcome is saved: now its workload may go.
+      int attempt = draft.attemptRecord().getAttempt();
+      return new Decision(draft.released().status(), new Decision.Release(attempt), afterRelease(situation, draft));
+    }
+    if (phase.isTerminal()) {
+      return finished(situation, draft);
     }
     return waiting(situation, draft);
   }
 
-  /** The status after the provider accepted attempt {@code attempt}. */
-  public static Decision submitted(Decision decision, int attempt, SubmitResult result) {
-    decision.status().setExternalId(result.externalId());
-    String message = "attempt " + attempt + " submitted as " + result.externalId()
-        + (result.note() == null ? "" : "; " + result.note());
-    decision.status().setMessage(message);
-    io.gpucompute.status.Conditions.find(decision.status().getConditions(), JobCondition.SUBMITTED)
-        .ifPresent(c -> c.setMessage(message));
-    return decision;
-  }
-
   /**
-   * The status after the provider refused to start the job: it waits for capacity, or stalls when the request
-   * can never run as it is. Starts again from the job's status before the refused attempt.
+   * The status after the provider answered the submit of attempt {@code attempt}, fed back once.
+   *
+   * @param situation the situation the submit was decided in; its job shows the status before the attempt was
+   *     recorded
+   * @param recorded the decision that recorded the attempt (its status is what was written before the submit)
+   * @param outcome what the submit came to
    */
-  public static Decision submitRefused(JobSituation situation, ProviderException refusal) {
-    StatusDraft draft = StatusDraft.of(situation.job(), situation.provider(), situation.now());
-    if (refusal instanceof ProviderException.NoCapacity) {
-      draft.enter(JobPhase.Queued, JobReason.NO_CAPACITY, refusal.getMessage());
-      return new Decision(draft.status(), Decision.NONE, situation.timing().queuedRecheck());
+  public static Decision afterSubmit(JobSituation situation, Decision recorded, SubmitOutcome outcome) {
+    int attempt = ((Decision.Submit) recorded.action()).attempt();
+    Duration poll = situation.timing().pollInterval();
+    if (outcome instanceof SubmitOutcome.Accepted accepted) {
+      // The id is saved at once: a provider that finds workloads by id only needs it after a restart, and any
+      // provider's workload counts as seen from now on (a later "not found" means lost, not "never created").
+      SubmitResult result = accepted.result();
+      String message = "attempt " + attempt + " submitted as " + result.externalId()
+          + (result.note() == null ? "" : "; " + result.note());
+      StatusDraft draft = StatusDraft.of(jobWith(situation.job(), recorded), situation.provider(), situation.now());
+      draft.externalId(result.externalId()).message(message).submittedMessage(message);
+      return new Decision(draft.status(), Decision.NONE, poll);
     }
-    draft.stall(JobPhase.Pending, refusal.reason(), refusal.getMessage());
-    return new Decision(draft.status(), Decision.NONE, null);
+    if (outcome instanceof SubmitOutcome.Unknown unknown) {
+      StatusDraft draft = StatusDraft.of(jobWith(situation.job(), recorded), situation.provider(), situation.now());
+      return attemptFailed(situation, draft, null, JobReason.SUBMIT_OUTCOME_UNKNOWN, "the provider may have received "
+          + "attempt " + attempt + ", but its answer was lost (" + unknown.message() + "), and the provider cannot "
+          + "look it up without that answer; the attempt is not sent again blindly");
+    }
+    if (outcome instanceof SubmitOutcome.Unavailable unavailable && findsWorkloadsByKey(situation)) {
+      // The workload may exist: the recorded attempt stays, and the next reconcile submits it again (the provider
+      // finds what it may have created).
+      return new Decision(recorded.status(), Decision.NONE, null, unavailable.cause());
+    }
+    // Nothing was created: the job goes on from its status before the attempt was recorded.
+    StatusDraft before = StatusDraft.of(situation.job(), situation.provider(), situation.now());
+    if (outcome instanceof SubmitOutcome.Unavailable unavailable) {
+      return new Decision(before.status(), Decision.NONE, null, unavailable.cause());
+    }
+    if (outcome instanceof SubmitOutcome.NoCapacity noCapacity) {
+      before.enter(JobPhase.Queued, JobReason.NO_CAPACITY, noCapacity.message());
+      return new Decision(before.status(), Decision.NONE, situation.timing().queuedRecheck());
+    }
+    SubmitOutcome.Refused refused = (SubmitOutcome.Refused) outcome;
+    before.stall(JobPhase.Pending, refused.reason(), refused.message());
+    return new Decision(before.status(), Decision.NONE, null);
   }
 
   private static boolean isWaiting(JobPhase phase) {
     return phase == JobPhase.Pending || phase == JobPhase.Queued || phase == JobPhase.Suspended;
+  }
+
+  private static boolean findsWorkloadsByKey(JobSituation situation) {
+    return situation.provider() instanceof ProviderView.Usable usable && usable.findsWorkloadsByKey();
+  }
+
+  /** {@code job} with the status of {@code decision}: the job as it stands after that status was written. */
+  private static GpuJob jobWith(GpuJob job, Decision decision) {
+    GpuJob copy = new GpuJob();
+    copy.setMetadata(job.getMetadata());
+    copy.setSpec(job.getSpec());
+    copy.setStatus(decision.status());
+    return copy;
+  }
+
+  /** After a release: terminal jobs wait for their TTL; waiting jobs look again at once (they may start now). */
+  private static Duration afterRelease(JobSituation situation, StatusDraft draft) {
+    if (draft.phase().isTerminal()) {
+      return finished(situation, draft).requeueAfter();
+    }
+    return AT_ONCE;
   }
 
   private static Decision finished(JobSituation situation, StatusDraft draft) {
@@ -88,47 +147,47 @@ public final class JobDecider {
     GpuJobSpec spec = situation.job().getSpec();
     Instant now = situation.now();
     int attempt = draft.attempts();
-    Decision.Action stop = new Decision.StopWorkload(attempt);
+    JobSituation.AttemptProvider bound = situation.attemptProvider();
+    if (bound != null && bound.gone()) {
+      return attemptFailed(situation, draft, null, JobReason.WORKLOAD_LOST, "ProviderConfig " + bound.label()
+          + ", which ran attempt " + attempt + ", was deleted, so its workload can no longer be observed");
+    }
     if (spec.suspended()) {
-      draft.settleAttempt(now).resetDeadlineClock()
-          .enter(JobPhase.Suspended, JobReason.SUSPENDED, "spec.suspend is true: attempt " + attempt + " was stopped");
-      return new Decision(draft.status(), stop, null);
+      draft.settleAttempt().resetDeadlineClock()
+          .enter(JobPhase.Suspended, JobReason.SUSPENDED, "spec.suspend is true: attempt " + attempt + " is stopped");
+      return new Decision(draft.status(), Decision.NONE, AT_ONCE);
     }
     if (deadlinePassed(spec, draft, now)) {
-      draft.settleAttempt(now).complete()
-          .enter(JobPhase.Failed, JobReason.DEADLINE_EXCEEDED, deadlineMessage(spec));
-      return new Decision(draft.status(), stop, ttlRequeue(spec));
+      draft.settleAttempt().complete().enter(JobPhase.Failed, JobReason.DEADLINE_EXCEEDED, deadlineMessage(spec));
+      return new Decision(draft.status(), Decision.NONE, AT_ONCE);
     }
     Observation observation = situation.observation();
     Duration poll = situation.timing().pollInterval();
     if (observation == null) {
       return new Decision(draft.status(), Decision.NONE, poll);
     }
+    draft.externalId(observation.externalId());
     switch (observation.state()) {
       case NOT_FOUND -> {
-        Instant attemptStart = draft.attemptStartTime();
-        boolean young = attemptStart != null && now.isBefore(attemptStart.plus(situation.timing().submitGrace()));
-        if (draft.phase() == JobPhase.Submitting && young) {
-          return new Decision(draft.status(), Decision.NONE, poll);
-        }
-        return attemptFailed(situation, draft, null, JobReason.WORKLOAD_LOST,
-            "the provider no longer knows attempt " + attempt + "'s workload");
+        return notFound(situation, draft, attempt);
       }
       case PENDING -> {
-        draft.logTail(observation.logTail()).enter(JobPhase.Submitting, JobReason.WORKLOAD_PENDING,
+        draft.logTail(observation.logTail());
+        enterHolding(situation, draft, JobPhase.Submitting, JobReason.WORKLOAD_PENDING,
             orElse(observation.message(), "waiting for the provider to start attempt " + attempt));
         return new Decision(draft.status(), Decision.NONE, poll);
       }
       case RUNNING -> {
-        draft.logTail(observation.logTail()).accrueRunningCost().enter(JobPhase.Running, JobReason.WORKLOAD_RUNNING,
+        draft.logTail(observation.logTail()).accrueRunningCost();
+        enterHolding(situation, draft, JobPhase.Running, JobReason.WORKLOAD_RUNNING,
             "attempt " + attempt + " is running" + suffix(observation.message()));
         return new Decision(draft.status(), Decision.NONE, poll);
       }
       case SUCCEEDED -> {
         draft.logTail(observation.logTail()).exitCode(orElse(observation.exitCode(), 0))
-            .settleAttempt(observation.finishedAt()).complete()
+            .settleAttempt(observation.startedAt(), observation.finishedAt()).complete()
             .enter(JobPhase.Succeeded, JobReason.COMPLETED, "attempt " + attempt + " exited with code 0");
-        return new Decision(draft.status(), stop, ttlRequeue(spec));
+        return new Decision(draft.status(), Decision.NONE, AT_ONCE);
       }
       case LOST -> {
         draft.logTail(observation.logTail());
@@ -144,24 +203,74 @@ public final class JobDecider {
     }
   }
 
+  /**
+   * The provider does not show the recorded attempt's workload. Seen before (or accepted by this process): it is
+   * not visible yet, or it was lost. Never seen: the operator may have stopped between the record and the create,
+   * so the attempt is submitted again, which finds what was created; unless the provider cannot find workloads by
+   * key, and then the outcome is unknown.
+   */
+  private static Decision notFound(JobSituation situation, StatusDraft draft, int attempt) {
+    Duration poll = situation.timing().pollInterval();
+    boolean seen = draft.externalId() != null || situation.submittedHere();
+    if (seen) {
+      Instant attemptStart = draft.attemptStartTime();
+      boolean young = attemptStart != null
+          && situation.now().isBefore(attemptStart.plus(situation.timing().submitGrace()));
+      if (draft.phase() == JobPhase.Submitting && young) {
+        return new Decision(draft.status(), Decision.NONE, poll);
+      }
+      return attemptFailed(situation, draft, null, JobReason.WORKLOAD_LOST,
+          "the provider no longer knows attempt " + attempt + "'s workload");
+    }
+    JobSituation.AttemptProvider bound = situation.attemptProvider();
+    if (bound == null || bound.findsWorkloadsByKey()) {
+      return new Decision(draft.status(), new Decision.Submit(attempt), poll);
+    }
+    return attemptFailed(situation, draft, null, JobReason.SUBMIT_OUTCOME_UNKNOWN, "attempt " + attempt
+        + " was recorded, but whether " + bound.label() + " received it is unknown (the operator stopped before it "
+        + "saved the provider's answer), and the provider cannot look it up without that answer; the attempt is not "
+        + "sent again blindly");
+  }
+
+  /** Enters a phase of a held workload, saying so when spec.providerConfigRef now names another ProviderConfig. */
+  private static void enterHolding(JobSituation situation, StatusDraft draft, JobPhase phase, String reason,
+      String message) {
+    String boundTo = draft.attemptRecord() == null ? null : draft.attemptRecord().getProviderConfig();
+    String wanted = situation.job().getSpec().getProviderConfigRef().getName();
+    if (boundTo != null && !boundTo.equals(wanted)) {
+      draft.enter(phase, JobReason.PROVIDER_CHANGE_PENDING, message + "; spec.providerConfigRef now names " + wanted
+          + ": attempt " + draft.attempts() + " stays on " + boundTo + ", the next attempt runs on " + wanted);
+      return;
+    }
+    draft.enter(phase, reason, message);
+  }
+
   private static Decision attemptFailed(JobSituation situation, StatusDraft draft, Observation observation,
       String reason, String what) {
     GpuJobSpec spec = situation.job().getSpec();
     Instant now = situation.now();
     int failures = draft.failures() + 1;
-    draft.failures(failures).exitCode(observation == null ? null : observation.exitCode())
-        .settleAttempt(observation == null ? now : observation.finishedAt());
-    Decision.Action stop = new Decision.StopWorkload(draft.attempts());
+    draft.failures(failures).exitCode(observation == null ? null : observation.exitCode());
+    if (observation == null) {
+      draft.settleAttempt();
+    } else {
+      draft.settleAttempt(observation.startedAt(), observation.finishedAt());
+    }
     int limit = spec.effectiveBackoffLimit();
     if (failures > limit) {
-      draft.complete().enter(JobPhase.Failed, JobReason.BACKOFF_LIMIT_EXCEEDED,
-          what + "; no retries left (backoffLimit " + limit + ", " + failures + " failure" + (failures == 1 ? "" : "s") + ")");
-      return new Decision(draft.status(), stop, ttlRequeue(spec));
+      draft.complete().enter(JobPhase.Failed, failureReason(reason), what + "; no retries left (backoffLimit " + limit
+          + ", " + failures + " failure" + (failures == 1 ? "" : "s") + ")");
+      return new Decision(draft.status(), Decision.NONE, AT_ONCE);
     }
     Duration delay = situation.timing().retryDelay(failures, situation.jitter());
     draft.retryAfter(now.plus(delay)).enter(JobPhase.Queued, JobReason.RETRY_BACKOFF,
         what + " (" + reason + "); retry " + failures + " of " + limit + " in " + delay.toSeconds() + "s");
-    return new Decision(draft.status(), stop, delay);
+    return new Decision(draft.status(), Decision.NONE, AT_ONCE);
+  }
+
+  /** The reason a job that failed for good shows: the failure's own, where it is more telling than the limit. */
+  private static String failureReason(String reason) {
+    return JobReason.SUBMIT_OUTCOME_UNKNOWN.equals(reason) ? reason : JobReason.BACKOFF_LIMIT_EXCEEDED;
   }
 
   private static Decision waiting(JobSituation situation, StatusDraft draft) {
@@ -178,9 +287,12 @@ public final class JobDecider {
       draft.enter(JobPhase.Pending, JobReason.ACCEPTED, "waiting for admission");
       return new Decision(draft.status(), Decision.NONE, situation.timing().queuedRecheck());
     }
+    ProviderView.Usable provider = (ProviderView.Usable) situation.provider();
     int attempt = draft.attempts() + 1;
-    draft.startAttempt(attempt).enter(JobPhase.Submitting, JobReason.WORKLOAD_SUBMITTED,
-        "submitting attempt " + attempt + " to " + situation.provider().label());
+    WorkloadKey key = WorkloadSpecs.key(situation.job(), attempt);
+    draft.recordAttempt(attempt, key.workloadName(), provider.name(), provider.uid())
+        .enter(JobPhase.Submitting, JobReason.WORKLOAD_SUBMITTED, "submitting attempt " + attempt + " to "
+            + provider.label());
     return new Decision(draft.status(), new Decision.Submit(attempt), situation.timing().pollInterval());
   }
 

@@ -39,13 +39,16 @@ public final class JobQueueSnapshot {
     return new AdmissionQueue.Snapshot(waiting, active, capacity(config));
   }
 
-  /** Whether the job holds provider work now. */
+  /**
+   * Whether the job holds capacity now: from the record of an attempt until its workload is released, also after the
+   * attempt's outcome is saved.
+   */
   public static boolean isActive(GpuJob job) {
-    return job.getStatus() != null && job.getStatus().getPhase() != null && job.getStatus().getPhase().holdsWorkload();
+    return AttemptBindings.unreleased(job).isPresent();
   }
 
   private static boolean isWaiting(GpuJob job, Instant now) {
-    if (job.getSpec().suspended() || job.getMetadata().getDeletionTimestamp() != null) {
+    if (job.getSpec().suspended() || job.getMetadata().getDeletionTimestamp() != null || isActive(job)) {
       return false;
     }
     if (job.getStatus() == null || job.getStatus().getPhase() == null) {

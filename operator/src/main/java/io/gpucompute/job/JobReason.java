@@ -27,6 +27,14 @@ public final class JobReason {
   public static final String DEADLINE_EXCEEDED = "DeadlineExceeded";
   public static final String SUSPENDED = "Suspended";
   public static final String RESUMED = "Resumed";
+  /** The provider may hold an attempt whose answer was lost, and cannot find it without that answer. */
+  public static final String SUBMIT_OUTCOME_UNKNOWN = "SubmitOutcomeUnknown";
+  /** The attempt runs on another ProviderConfig than spec.providerConfigRef now names; the next attempt moves. */
+  public static final String PROVIDER_CHANGE_PENDING = "ProviderChangePending";
+  /** The ProviderConfig is being deleted: it takes no new attempts. */
+  public static final String PROVIDER_CONFIG_DELETING = "ProviderConfigDeleting";
+  /** Deleting the job waits: an attempt's workload could not be stopped yet (the provider is unreachable...). */
+  public static final String CLEANUP_BLOCKED = "CleanupBlocked";
 
   private JobReason() {}
 }

@@ -8,12 +8,26 @@ import java.time.Instant;
  * Everything {@link JobDecider} decides from, gathered by the reconciler.
  *
  * @param job the job as cached (spec, metadata and current status)
- * @param provider what was found of its ProviderConfig
+ * @param provider what was found of the ProviderConfig that spec.providerConfigRef names: where the next attempt goes
+ * @param attemptProvider what was found of the ProviderConfig the current attempt is bound to, while its workload is
+ *     not released; null otherwise
  * @param admission the queue's answer, asked only when {@link JobDecider#wantsToStart} holds
  * @param observation the provider's view of the current attempt while the job holds a workload, else null
+ * @param submittedHere whether this operator process saw the provider accept the current attempt (so a workload the
+ *     provider does not show yet was created, and is merely not visible yet)
  * @param now the clock
  * @param jitter a uniform sample in [0, 1) for retry jitter
  * @param timing the timing knobs
  */
-public record JobSituation(GpuJob job, ProviderView provider, Admission admission, Observation observation,
-    Instant now, double jitter, JobTiming timing) {}
+public record JobSituation(GpuJob job, ProviderView provider, AttemptProvider attemptProvider, Admission admission,
+    Observation observation, boolean submittedHere, Instant now, double jitter, JobTiming timing) {
+
+  /**
+   * The ProviderConfig an attempt is bound to, as found now.
+   *
+   * @param label {@code <type>/<name>}, or just the name when the ProviderConfig is gone
+   * @param gone whether no ProviderConfig with the bound uid exists any more (its workloads cannot be reached)
+   * @param findsWorkloadsByKey whether its adapter finds a workload from the attempt's key alone
+   */
+  public record AttemptProvider(String label, boolean gone, boolean findsWorkloadsByKey) {}
+}

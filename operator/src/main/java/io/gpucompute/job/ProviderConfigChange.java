@@ -6,7 +6,8 @@ import io.gpucompute.status.Conditions;
 import java.util.Objects;
 
 /**
- * Which ProviderConfig updates matter to its jobs: a new spec, a flip of Ready, or new offers. Its count of
+ * Which ProviderConfig updates matter to its jobs: a new spec, the start of its deletion, a flip of Ready, or new
+ * offers. Its count of
  * active jobs changes all the time and must not wake every job that uses it.
  */
 final class ProviderConfigChange {
@@ -14,7 +15,8 @@ final class ProviderConfigChange {
   private ProviderConfigChange() {}
 
   static boolean mattersToJobs(ProviderConfig now, ProviderConfig before) {
-    if (!Objects.equals(now.getMetadata().getGeneration(), before.getMetadata().getGeneration())) {
+    if (!Objects.equals(now.getMetadata().getGeneration(), before.getMetadata().getGeneration())
+        || !Objects.equals(now.getMetadata().getDeletionTimestamp(), before.getMetadata().getDeletionTimestamp())) {
       return true;
     }
     if (now.getStatus() == null || before.getStatus() == null) {

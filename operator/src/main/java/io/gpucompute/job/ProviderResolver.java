@@ -7,6 +7,7 @@ import io.gpucompute.api.v1alpha1.GpuJob;
 import io.gpucompute.api.v1alpha1.GpuOffer;
 import io.gpucompute.api.v1alpha1.ProviderConfig;
 import io.gpucompute.cost.Money;
+import io.gpucompute.provider.GpuProvider;
 import io.gpucompute.providerconfig.NamespaceSelector;
 import io.gpucompute.providerconfig.ProviderConfigCondition;
 import io.gpucompute.status.Conditions;
@@ -24,10 +25,10 @@ public final class ProviderResolver {
    * @param job the job
    * @param config its ProviderConfig from the cache, if present
    * @param namespace the job's Namespace from the cache, if present
-   * @param providerConnected whether the provider has been built for that ProviderConfig
+   * @param provider the provider built for that ProviderConfig, if it has been built
    */
   public static ProviderView resolve(GpuJob job, Optional<ProviderConfig> config, Optional<Namespace> namespace,
-      boolean providerConnected) {
+      Optional<GpuProvider> provider) {
     String name = job.getSpec().getProviderConfigRef().getName();
     if (config.isEmpty()) {
       return new ProviderView.Blocked(null, JobReason.PROVIDER_CONFIG_NOT_FOUND,
@@ -35,6 +36,10 @@ public final class ProviderResolver {
     }
     ProviderConfig pc = config.get();
     String label = pc.getSpec().getType() + "/" + name;
+    if (pc.getMetadata().getDeletionTimestamp() != null) {
+      return new ProviderView.Blocked(label, JobReason.PROVIDER_CONFIG_DELETING, "ProviderConfig " + name
+          + " is being deleted: it takes no new attempts", false);
+    }
     LabelSelector allowed = pc.getSpec().getAllowedNamespaces();
     if (!NamespaceSelector.allows(allowed, namespace.map(ns -> ns.getMetadata().getLabels()).orElse(null),
         job.getMetadata().getNamespace())) {
@@ -55,11 +60,12 @@ public final class ProviderResolver {
       return new ProviderView.Blocked(label, stalled ? reason : JobReason.PROVIDER_NOT_READY,
           "ProviderConfig " + name + " is not ready (" + reason + "): " + ready.get().getMessage(), stalled);
     }
-    if (!providerConnected) {
+    if (provider.isEmpty()) {
       return new ProviderView.Blocked(label, JobReason.PROVIDER_NOT_READY,
           "waiting for the operator to connect to ProviderConfig " + name, false);
     }
-    return new ProviderView.Usable(label, pricePerGpuHour(pc, job.getSpec().getGpu().getType()));
+    return new ProviderView.Usable(label, name, pc.getMetadata().getUid(),
+        pricePerGpuHour(pc, job.getSpec().getGpu().getType()), provider.get().findsWorkloadsByKey());
   }
 
   private static BigDecimal pricePerGpuHour(ProviderConfig pc, String gpuType) {

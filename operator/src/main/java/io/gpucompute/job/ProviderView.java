@@ -9,9 +9,13 @@ public sealed interface ProviderView {
    * The provider can take this job.
    *
    * @param label the provider as shown in status, {@code <type>/<ProviderConfig name>}
+   * @param name the ProviderConfig's name
+   * @param uid the ProviderConfig's uid, which a new attempt is bound to
    * @param pricePerGpuHour USD per GPU-hour for the job's GPU type, or null when unknown
+   * @param findsWorkloadsByKey whether its adapter finds a workload from the attempt's key alone
    */
-  record Usable(String label, BigDecimal pricePerGpuHour) implements ProviderView {}
+  record Usable(String label, String name, String uid, BigDecimal pricePerGpuHour, boolean findsWorkloadsByKey)
+      implements ProviderView {}
 
   /**
    * The job cannot use the provider now.

@@ -2,6 +2,8 @@ package io.gpucompute.job;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.gpucompute.api.v1alpha1.AttemptRange;
+import io.gpucompute.api.v1alpha1.AttemptRecord;
 import io.gpucompute.api.v1alpha1.GpuJob;
 import io.gpucompute.api.v1alpha1.GpuJobSpec;
 import io.gpucompute.api.v1alpha1.GpuJobStatus;
@@ -37,20 +39,28 @@ final class StatusDraft {
 
   /** A draft from the job's current status, with the facts every status carries brought up to date. */
   static StatusDraft of(GpuJob job, ProviderView provider, Instant now) {
-    GpuJobStatus copy = job.getStatus() == null ? new GpuJobStatus() : COPIER.convertValue(job.getStatus(), GpuJobStatus.class);
+    GpuJobStatus copy = job.getStatus() == null ? new GpuJobStatus() : copy(job.getStatus());
     StatusDraft draft = new StatusDraft(job, copy, now);
     copy.setObservedGeneration(draft.generation);
     copy.setGpu(job.getSpec().getGpu().summary());
     if (copy.getPhase() == null) {
       copy.setPhase(JobPhase.Pending);
     }
-    if (provider != null && provider.label() != null) {
+    // While an attempt holds a workload, the status shows the provider it runs on and the price it started at; a
+    // change of spec.providerConfigRef shows from the next attempt on.
+    boolean holding = draft.holdsUnreleasedWorkload();
+    if (!holding && provider != null && provider.label() != null) {
       copy.setProvider(provider.label());
     }
-    if (provider instanceof ProviderView.Usable usable && !copy.getPhase().isTerminal()) {
+    if (!holding && provider instanceof ProviderView.Usable usable && !copy.getPhase().isTerminal()) {
       draft.price(usable.pricePerGpuHour());
     }
     return draft;
+  }
+
+  /** A deep copy of {@code status}, to change without touching the cached object. */
+  static GpuJobStatus copy(GpuJobStatus status) {
+    return COPIER.convertValue(status, GpuJobStatus.class);
   }
 
   GpuJobStatus status() {
@@ -139,14 +149,68 @@ final class StatusDraft {
     return this;
   }
 
+  /** Sets the status's message, without changing the phase or the conditions. */
+  StatusDraft message(String message) {
+    status.setMessage(message);
+    return this;
+  }
+
   /** Sets the Submitted condition's message, which then stays while the attempt lives. */
   StatusDraft submittedMessage(String message) {
     Conditions.find(status.getConditions(), JobCondition.SUBMITTED).ifPresent(c -> c.setMessage(message));
     return this;
   }
 
+  /** The record of the current or last attempt, or null before the first. */
+  AttemptRecord attemptRecord() {
+    return status.getWorkload();
+  }
+
+  /** Whether an attempt's workload exists (or may exist) and has not been released yet. */
+  boolean holdsUnreleasedWorkload() {
+    return status.getWorkload() != null && !status.getWorkload().isReleased();
+  }
+
+  String externalId() {
+    return status.getExternalId();
+  }
+
+  /**
+   * Records attempt {@code attempt} on the ProviderConfig {@code providerConfig} (uid {@code uid}), to be written
+   * before its workload is created. Attempts that ran on another ProviderConfig before are kept in earlierAttempts.
+   */
+  StatusDraft recordAttempt(int attempt, String workloadName, String providerConfig, String uid) {
+    AttemptRecord previous = status.getWorkload();
+    if (previous != null && previous.getAttempt() != null && !uid.equals(previous.getProviderConfigUid())) {
+      List<AttemptRange> earlier = status.getEarlierAttempts() == null ? new java.util.ArrayList<>()
+          : new java.util.ArrayList<>(status.getEarlierAttempts());
+      int first = earlier.isEmpty() ? 1 : earlier.get(earlier.size() - 1).getLastAttempt() + 1;
+      earlier.add(new AttemptRange(first, previous.getAttempt(), previous.getProviderConfig(),
+          previous.getProviderConfigUid()));
+      status.setEarlierAttempts(earlier);
+    }
+    status.setWorkload(new AttemptRecord(attempt, workloadName, providerConfig, uid, null));
+    return startAttempt(attempt);
+  }
+
+  /** Marks the current attempt's workload released. */
+  StatusDraft released() {
+    AttemptRecord record = status.getWorkload();
+    status.setWorkload(new AttemptRecord(record.getAttempt(), record.getWorkload(), record.getProviderConfig(),
+        record.getProviderConfigUid(), true));
+    return this;
+  }
+
+  /** The provider's id of the current attempt's workload, once known. */
+  StatusDraft externalId(String externalId) {
+    if (externalId != null) {
+      status.setExternalId(externalId);
+    }
+    return this;
+  }
+
   /** Starts attempt {@code attempt} now. */
-  StatusDraft startAttempt(int attempt) {
+  private StatusDraft startAttempt(int attempt) {
     status.setAttempts(attempt);
     if (status.getStartTime() == null) {
       status.setStartTime(Timestamps.format(now));
@@ -176,14 +240,25 @@ final class StatusDraft {
     return this;
   }
 
-  /** Ends the current attempt's billing at {@code end} (or now) and folds its cost into the settled cost. */
-  StatusDraft settleAttempt(Instant end) {
+  /** Ends the current attempt's billing now and folds its cost into the settled cost. */
+  StatusDraft settleAttempt() {
+    return settleAttempt(null, null);
+  }
+
+  /**
+   * Ends the current attempt's billing and folds its cost into the settled cost. The attempt is billed from the
+   * provider's own start and end times where it reports them ({@code started}, {@code ended}), else from the record
+   * of the attempt and now: a workload that ran while the operator was down is billed for that time too.
+   */
+  StatusDraft settleAttempt(Instant started, Instant ended) {
     BigDecimal perHour = pricePerHour();
-    Instant attemptStart = attemptStartTime();
-    if (perHour != null && attemptStart != null) {
-      Instant stop = end == null || end.isAfter(now) ? now : end;
+    Instant recorded = attemptStartTime();
+    Instant start = started != null ? started : recorded;
+    if (perHour != null && start != null) {
+      Instant stop = ended == null || ended.isAfter(now) ? now : ended;
+      Duration billed = stop.isBefore(start) ? Duration.ZERO : Duration.between(start, stop);
       BigDecimal settled = Money.parse(status.getSettledCost());
-      BigDecimal total = (settled == null ? BigDecimal.ZERO : settled).add(Money.costOf(perHour, Duration.between(attemptStart, stop)));
+      BigDecimal total = (settled == null ? BigDecimal.ZERO : settled).add(Money.costOf(perHour, billed));
       status.setSettledCost(Money.formatTotal(total));
       status.setAccruedCost(Money.formatCost(total));
     }

@@ -25,9 +25,14 @@ import java.util.Map;
 public final class WorkloadSpecs {
 
   private final KubernetesClient client;
+  private final String installation;
 
-  public WorkloadSpecs(KubernetesClient client) {
+  /**
+   * @param installation the id this operator installation tags its workloads with ({@link WorkloadSpec#installation})
+   */
+  public WorkloadSpecs(KubernetesClient client, String installation) {
     this.client = client;
+    this.installation = installation;
   }
 
   /** The key of {@code job}'s attempt {@code attempt}. */
@@ -67,7 +72,8 @@ public final class WorkloadSpecs {
         new GpuDemand(spec.getGpu().getType(), spec.getGpu().getCount(), spec.getGpu().getMemoryGiB()),
         resources == null ? ComputeDemand.NONE
             : new ComputeDemand(resources.getCpu(), resources.getMemoryGiB(), resources.getDiskGiB()),
-        spec.getActiveDeadlineSeconds() == null ? null : Duration.ofSeconds(spec.getActiveDeadlineSeconds()));
+        spec.getActiveDeadlineSeconds() == null ? null : Duration.ofSeconds(spec.getActiveDeadlineSeconds()),
+        installation);
   }
 
   private Map<String, String> readSecret(String namespace, String name) {

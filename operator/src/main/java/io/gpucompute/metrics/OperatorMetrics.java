@@ -140,6 +140,19 @@ public final class OperatorMetrics implements JobMetrics {
     }
   }
 
+  /**
+   * Counts what one orphan sweep of a ProviderConfig found and deleted ({@code gpucompute_orphans_found_total},
+   * {@code gpucompute_orphans_deleted_total}, by provider).
+   */
+  public void swept(String provider, int found, int deleted) {
+    Counter.builder("gpucompute.orphans.found")
+        .description("Workloads of this installation whose GpuJob no longer exists, found by the orphan sweep")
+        .tags("provider", provider).register(registry).increment(found);
+    Counter.builder("gpucompute.orphans.deleted")
+        .description("Orphaned workloads the sweep deleted (spec.orphanPolicy Delete)")
+        .tags("provider", provider).register(registry).increment(deleted);
+  }
+
   private static BigDecimal money(String value) {
     return value == null || value.isBlank() ? BigDecimal.ZERO : Money.parse(value);
   }

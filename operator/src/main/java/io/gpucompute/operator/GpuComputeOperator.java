@@ -5,7 +5,7 @@ import io.gpucompute.admission.AdmissionQueue;
 import io.gpucompute.api.v1alpha1.GpuJob;
 import io.gpucompute.events.EventRecorder;
 import io.gpucompute.job.GpuJobReconciler;
-import io.gpucompute.job.JobQueueSnapshot;
+import io.gpucompute.job.JitteredRetry;
 import io.gpucompute.job.WorkloadSpecs;
 import io.gpucompute.metrics.OperatorMetrics;
 import io.gpucompute.provider.ProviderFactory;
@@ -15,11 +15,11 @@ import io.gpucompute.provider.kubernetes.KubernetesProviderFactory;
 import io.gpucompute.provider.local.LocalProviderFactory;
 import io.gpucompute.provider.runpod.RunPodProviderFactory;
 import io.gpucompute.provider.tencent.TencentTkeProviderFactory;
+import io.gpucompute.providerconfig.OrphanSweeper;
 import io.gpucompute.providerconfig.ProviderConfigReconciler;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
-import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -67,23 +67,24 @@ public final class GpuComputeOperator implements AutoCloseable {
       overrides.accept(o);
     });
     EventRecorder recorder = new EventRecorder(client, clock, settings.identity());
+    String installation = settings.installation().orElseGet(() -> Installation.id(client));
     AtomicReference<GpuJobReconciler> jobReconciler = new AtomicReference<>();
     AtomicReference<ProviderConfigReconciler> configReconciler = new AtomicReference<>();
     ProviderRegistry providers = new ProviderRegistry(factories, key -> jobReconciler.get().changed(key),
         metrics::meter);
-    AtomicReference<IndexedResourceCache<GpuJob>> jobCache = new AtomicReference<>();
-
-    configReconciler.set(new ProviderConfigReconciler(providers, recorder, clock, settings.probeInterval(),
-        name -> jobCache.get() == null ? 0 : (int) jobCache.get().byIndex(GpuJobReconciler.BY_PROVIDER_CONFIG, name)
-            .stream().filter(JobQueueSnapshot::isActive).count()));
-    jobReconciler.set(new GpuJobReconciler(providers, new AdmissionQueue(), new WorkloadSpecs(client), recorder, clock,
-        settings.timing(), name -> configReconciler.get().jobsChanged(name), metrics));
+    CachedJobs jobs = new CachedJobs();
+    OrphanSweeper sweeper = new OrphanSweeper(installation, jobs, recorder, clock, settings.orphanSweep().interval(),
+        settings.orphanSweep().grace(), metrics::swept);
+    configReconciler.set(new ProviderConfigReconciler(providers, recorder, clock, settings.probeInterval(), jobs,
+        sweeper));
+    jobReconciler.set(new GpuJobReconciler(providers, new AdmissionQueue(), new WorkloadSpecs(client, installation),
+        recorder, clock, settings.timing(), name -> configReconciler.get().jobsChanged(name), metrics));
     operator.register(configReconciler.get());
-    operator.register(jobReconciler.get());
+    operator.register(jobReconciler.get(), o -> o.withRetry(new JitteredRetry(settings.timing())));
     operator.register(new io.gpucompute.dag.GpuDagReconciler(recorder, clock));
     operator.start();
-    jobCache.set(jobReconciler.get().jobCache());
-    metrics.countJobsFrom(jobCache::get);
+    jobs.use(jobReconciler.get().jobCache());
+    metrics.countJobsFrom(jobs::cache);
     return new GpuComputeOperator(operator, providers, metrics);
   }
 

@@ -16,9 +16,25 @@ import java.util.Optional;
  * @param healthPort the port of /healthz and /readyz, or 0 for none
  * @param leaseNamespace where the leader-election Lease lives, or empty for no leader election
  * @param identity this replica's name (the pod name), for Events and leader election
+ * @param orphanSweep how the orphan sweep runs
+ * @param installation the id this installation tags its workloads with; empty means the uid of the cluster's
+ *     {@code kube-system} namespace, read at start
  */
 public record OperatorSettings(LocalSettings local, JobTiming timing, Duration probeInterval, int healthPort,
-    Optional<String> leaseNamespace, String identity) {
+    Optional<String> leaseNamespace, String identity, OrphanSweepSettings orphanSweep, Optional<String> installation) {
+
+  /** Settings with the default orphan sweep and the cluster's own installation id. */
+  public OperatorSettings(LocalSettings local, JobTiming timing, Duration probeInterval, int healthPort,
+      Optional<String> leaseNamespace, String identity) {
+    this(local, timing, probeInterval, healthPort, leaseNamespace, identity, OrphanSweepSettings.DEFAULT,
+        Optional.empty());
+  }
+
+  /** These settings with {@code orphanSweep}. */
+  public OperatorSettings withOrphanSweep(OrphanSweepSettings orphanSweep) {
+    return new OperatorSettings(local, timing, probeInterval, healthPort, leaseNamespace, identity, orphanSweep,
+        installation);
+  }
 
   /** Reads the settings from {@code env}, with defaults for what is unset. */
   public static OperatorSettings fromEnvironment(Map<String, String> env) {
@@ -37,7 +53,11 @@ public record OperatorSettings(LocalSettings local, JobTiming timing, Duration p
         seconds(env, "GPUCOMPUTE_PROBE_SECONDS").orElse(Duration.ofSeconds(60)),
         Integer.parseInt(env.getOrDefault("GPUCOMPUTE_HEALTH_PORT", "8081")),
         Optional.ofNullable(env.get("GPUCOMPUTE_LEADER_ELECTION_NAMESPACE")).filter(s -> !s.isBlank()),
-        env.getOrDefault("POD_NAME", env.getOrDefault("HOSTNAME", "gpucompute-operator")));
+        env.getOrDefault("POD_NAME", env.getOrDefault("HOSTNAME", "gpucompute-operator")),
+        new OrphanSweepSettings(
+            seconds(env, "GPUCOMPUTE_ORPHAN_SWEEP_SECONDS").orElse(OrphanSweepSettings.DEFAULT.interval()),
+            seconds(env, "GPUCOMPUTE_ORPHAN_GRACE_SECONDS").orElse(OrphanSweepSettings.DEFAULT.grace())),
+        Optional.ofNullable(env.get("GPUCOMPUTE_INSTALLATION_ID")).filter(s -> !s.isBlank()));
   }
 
   private static Optional<Duration> seconds(Map<String, String> env, String name) {

@@ -10,8 +10,11 @@ import java.time.Instant;
  * @param exitCode the exit code once finished, when known
  * @param message a short human-readable explanation from the provider, or null
  * @param logTail the last lines of output, bounded; null when the provider cannot show logs (never "" for that)
- * @param startedAt when it started running, when known
- * @param finishedAt when it ended, when known
+ * @param startedAt when the provider began to bill for it, where it reports that (a process's or container's start, an
+ *     instance's start); null otherwise, and the attempt is billed from its record, just before the create
+ * @param finishedAt when the provider stopped billing for it, where that is when it ended (a process or container);
+ *     null for a pod or instance, which bills until it is released, so the attempt is billed until the operator sees it
+ *     end
  */
 public record Observation(
     WorkloadState state,

@@ -2,8 +2,9 @@ package io.gpucompute.provider;
 
 /**
  * The one error taxonomy of provider calls. Adapters map every failure onto one of these; the operator maps
- * these, in one place, onto conditions: {@link InvalidRequest} stalls the job, {@link NoCapacity} queues it,
- * {@link InvalidCredentials} marks the ProviderConfig not ready, {@link Transient} retries with backoff.
+ * these, in one place ({@code io.gpucompute.job.SubmitOutcome} for submits), onto conditions: {@link InvalidRequest}
+ * stalls the job, {@link NoCapacity} queues it, {@link InvalidCredentials} marks the ProviderConfig not ready,
+ * {@link Transient} retries with backoff, {@link OutcomeUnknown} ends the attempt.
  * Messages must never contain secret values.
  */
 public abstract sealed class ProviderException extends Exception {
@@ -38,6 +39,17 @@ public abstract sealed class ProviderException extends Exception {
   public static final class InvalidCredentials extends ProviderException {
     public InvalidCredentials(String message, Throwable cause) {
       super("InvalidCredentials", message, cause);
+    }
+  }
+
+  /**
+   * A request may or may not have reached the provider (its answer was lost), and the adapter cannot find what it
+   * may have created by the workload's key. Only such adapters throw it, from {@link GpuProvider#submit}; the
+   * operator then ends the attempt instead of sending it again blindly.
+   */
+  public static final class OutcomeUnknown extends ProviderException {
+    public OutcomeUnknown(String message, Throwable cause) {
+      super("SubmitOutcomeUnknown", message, cause);
     }
   }
 

@@ -13,8 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The provider adapters by type, and one connected {@link GpuProvider} per ProviderConfig. A provider is
- * rebuilt only when its ProviderConfig's generation or credentials change.
+ * The provider adapters by type, and one connected {@link GpuProvider} per ProviderConfig, keyed by the
+ * ProviderConfig's uid: a ProviderConfig deleted and created again under the same name is another one, with a fresh
+ * provider. A provider is rebuilt when its ProviderConfig's generation or credentials change, and closed when the
+ * ProviderConfig is gone ({@link #disconnect}). Every provider's calls go through its {@link CallLimits}.
  */
 public final class ProviderRegistry implements AutoCloseable {
 
@@ -23,7 +25,7 @@ public final class ProviderRegistry implements AutoCloseable {
   private record Connected(long generation, Credentials credentials, GpuProvider provider) {}
 
   private final Map<ProviderType, ProviderFactory> factories = new EnumMap<>(ProviderType.class);
-  private final Map<String, Connected> byConfigName = new ConcurrentHashMap<>();
+  private final Map<String, Connected> byUid = new ConcurrentHashMap<>();
   private final WorkloadListener listener;
   private final BiFunction<String, GpuProvider, GpuProvider> decorator;
 
@@ -41,29 +43,26 @@ public final class ProviderRegistry implements AutoCloseable {
     this.decorator = Objects.requireNonNull(decorator, "decorator");
   }
 
-  /** Whether an adapter for {@code type} is built into this operator. */
-  public boolean supports(ProviderType type) {
-    return factories.containsKey(type);
-  }
-
   /**
-   * The provider of ProviderConfig {@code name}, built from its spec and credentials, or the one already built
-   * for the same generation and credentials.
+   * The provider of the ProviderConfig with uid {@code uid} (named {@code name}), built from its spec and credentials,
+   * or the one already built for the same generation and credentials.
    */
-  public GpuProvider connect(String name, long generation, ProviderConfigSpec spec, Credentials credentials)
+  public GpuProvider connect(String uid, String name, long generation, ProviderConfigSpec spec, Credentials credentials)
       throws ProviderException {
-    Connected current = byConfigName.get(name);
+    Connected current = byUid.get(uid);
     if (current != null && current.generation() == generation && current.credentials().equals(credentials)) {
       return current.provider();
     }
     ProviderFactory factory = factories.get(spec.getType());
     if (factory == null) {
       throw new ProviderException.InvalidRequest("NotImplemented",
-          "provider type " + spec.getType() + " is not built into this operator yet");
+          "provider type " + spec.getType() + " is not built into this operator");
     }
-    GpuProvider provider = decorator.apply(spec.getType() + "/" + name, factory.create(name, spec, credentials));
+    String label = spec.getType() + "/" + name;
+    GpuProvider provider = new GuardedProvider(decorator.apply(label, factory.create(name, spec, credentials)), label,
+        CallLimits.of(spec), TokenBucket.Clock.SYSTEM);
     provider.watch(listener);
-    Connected previous = byConfigName.put(name, new Connected(generation, credentials, provider));
+    Connected previous = byUid.put(uid, new Connected(generation, credentials, provider));
     if (previous != null) {
       LOG.info("ProviderConfig {}: rebuilt its {} provider after a change", name, spec.getType());
       previous.provider().close();
@@ -71,14 +70,14 @@ public final class ProviderRegistry implements AutoCloseable {
     return provider;
   }
 
-  /** The provider last built for ProviderConfig {@code name}, if any. */
-  public Optional<GpuProvider> find(String name) {
-    return Optional.ofNullable(byConfigName.get(name)).map(Connected::provider);
+  /** The provider last built for the ProviderConfig with uid {@code uid}, if any. */
+  public Optional<GpuProvider> find(String uid) {
+    return Optional.ofNullable(byUid.get(uid)).map(Connected::provider);
   }
 
-  /** Forgets (and closes) the provider of a ProviderConfig that was deleted. */
-  public void forget(String name) {
-    Connected removed = byConfigName.remove(name);
+  /** Closes and drops the provider of a ProviderConfig that is gone (its workloads were released first). */
+  public void disconnect(String uid) {
+    Connected removed = byUid.remove(uid);
     if (removed != null) {
       removed.provider().close();
     }
@@ -86,7 +85,7 @@ public final class ProviderRegistry implements AutoCloseable {
 
   @Override
   public void close() {
-    byConfigName.values().forEach(c -> c.provider().close());
-    byConfigName.clear();
+    byUid.values().forEach(c -> c.provider().close());
+    byUid.clear();
   }
 }

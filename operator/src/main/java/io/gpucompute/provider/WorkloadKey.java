@@ -29,6 +29,25 @@ public record WorkloadKey(String namespace, String name, String uid, int attempt
     return "gpujob-" + uid.toLowerCase().replaceAll("[^a-z0-9-]", "") + "-" + attempt;
   }
 
+  /**
+   * The key behind a {@link #workloadName()}, with the job's namespace and name given (a provider that keeps only the
+   * name passes placeholders); empty when {@code name} is not a workload name.
+   */
+  public static java.util.Optional<WorkloadKey> fromWorkloadName(String name, String namespace, String jobName) {
+    java.util.regex.Matcher m = WORKLOAD_NAME.matcher(name == null ? "" : name);
+    if (!m.matches()) {
+      return java.util.Optional.empty();
+    }
+    try {
+      return java.util.Optional.of(new WorkloadKey(namespace, jobName, m.group(1), Integer.parseInt(m.group(2))));
+    } catch (IllegalArgumentException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
+  private static final java.util.regex.Pattern WORKLOAD_NAME = java.util.regex.Pattern.compile(
+      "gpujob-([a-z0-9-]+)-([1-9][0-9]{0,8})");
+
   @Override
   public String toString() {
     return namespace + "/" + name + "#" + attempt;

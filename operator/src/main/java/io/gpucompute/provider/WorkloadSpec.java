@@ -16,6 +16,9 @@ import java.util.Objects;
  * @param gpu the GPUs needed
  * @param compute CPU, memory and disk needed besides the GPUs
  * @param activeDeadline how long the workload may run, or null for no limit (the operator enforces it too)
+ * @param installation the id of the operator installation that creates the workload (the uid of the cluster's
+ *     {@code kube-system} namespace), which adapters tag it with so that the orphan sweep of another installation
+ *     sharing the account never touches it; null leaves it untagged (tests)
  */
 public record WorkloadSpec(
     WorkloadKey key,
@@ -25,7 +28,8 @@ public record WorkloadSpec(
     Map<String, String> env,
     GpuDemand gpu,
     ComputeDemand compute,
-    Duration activeDeadline) {
+    Duration activeDeadline,
+    String installation) {
 
   public WorkloadSpec {
     Objects.requireNonNull(key, "key");
@@ -34,6 +38,17 @@ public record WorkloadSpec(
     args = List.copyOf(args == null ? List.of() : args);
     env = Map.copyOf(env == null ? Map.of() : env);
     compute = compute == null ? ComputeDemand.NONE : compute;
+  }
+
+  /** A spec of no installation: its workload carries no installation tag. */
+  public WorkloadSpec(WorkloadKey key, String image, List<String> command, List<String> args, Map<String, String> env,
+      GpuDemand gpu, ComputeDemand compute, Duration activeDeadline) {
+    this(key, image, command, args, env, gpu, compute, activeDeadline, null);
+  }
+
+  /** The same spec for {@code installation}. */
+  public WorkloadSpec forInstallation(String installation) {
+    return new WorkloadSpec(key, image, command, args, env, gpu, compute, activeDeadline, installation);
   }
 
   /** The full argv: command then args. */
@@ -45,6 +60,7 @@ public record WorkloadSpec(
   @Override
   public String toString() {
     return "WorkloadSpec[key=" + key + ", image=" + image + ", argv=" + argv() + ", env=" + env.keySet()
-        + ", gpu=" + gpu + ", compute=" + compute + ", activeDeadline=" + activeDeadline + "]";
+        + ", gpu=" + gpu + ", compute=" + compute + ", activeDeadline=" + activeDeadline
+        + ", installation=" + installation + "]";
   }
 }

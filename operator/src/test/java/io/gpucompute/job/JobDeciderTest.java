@@ -3,6 +3,8 @@ package io.gpucompute.job;
 import static io.gpucompute.job.TestJobs.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gpucompute.api.v1alpha1.AttemptRange;
+import io.gpucompute.api.v1alpha1.AttemptRecord;
 import io.gpucompute.api.v1alpha1.GpuJob;
 import io.gpucompute.api.v1alpha1.GpuJobStatus;
 import io.gpucompute.api.v1alpha1.JobPhase;
@@ -27,15 +29,30 @@ class JobDeciderTest {
 
   private static final JobTiming TIMING = new JobTiming(Duration.ofSeconds(10), Duration.ofSeconds(30),
       Duration.ofSeconds(10), Duration.ofMinutes(5), Duration.ofSeconds(60));
-  private static final ProviderView USABLE = new ProviderView.Usable("Local/local", new BigDecimal("2"));
+  private static final ProviderView USABLE = new ProviderView.Usable("Local/local", "local", TestJobs.LOCAL_UID,
+      new BigDecimal("2"), true);
   private static final Admission ADMITTED = new Admission.Admitted();
 
   private static Decision decide(GpuJob job, ProviderView provider, Admission admission, Observation observation, Instant now) {
-    return JobDecider.decide(new JobSituation(job, provider, admission, observation, now, 0.5, TIMING));
+    return JobDecider.decide(situation(job, provider, admission, observation, now, true));
+  }
+
+  /** The situation, with the current attempt (if it holds a workload) bound to a provider that is there. */
+  private static JobSituation situation(GpuJob job, ProviderView provider, Admission admission, Observation observation,
+      Instant now, boolean findsWorkloadsByKey) {
+    JobSituation.AttemptProvider bound = AttemptBindings.unreleased(job).isEmpty() ? null
+        : new JobSituation.AttemptProvider("Local/local", false, findsWorkloadsByKey);
+    return new JobSituation(job, provider, bound, admission, observation, false, now, 0.5, TIMING);
+  }
+
+  /** {@code job} with the status of {@code decision}, as the next reconcile reads it. */
+  private static GpuJob saved(GpuJob job, Decision decision) {
+    job.setStatus(decision.status());
+    return job;
   }
 
   private static Observation observed(WorkloadState state, Integer exitCode, Instant finishedAt) {
-    return new Observation(state, "pid:42", exitCode, null, "line 1\nline 2\n", T0, finishedAt);
+    return new Observation(state, "pid:42", exitCode, null, "line 1\nline 2\n", null, finishedAt);
   }
 
   private static Set<String> trueConditions(GpuJobStatus status) {
@@ -75,7 +92,8 @@ class JobDeciderTest {
             null, T0, JobPhase.Submitting, JobReason.WORKLOAD_SUBMITTED, Decision.Submit.class,
             Set.of(JobCondition.SUBMITTED, JobCondition.RECONCILING)),
         new Row("cap set but no price known: stalled", TestJobs.job(s -> s.setMaxPricePerHour("1")),
-            new ProviderView.Usable("Local/local", null), ADMITTED, null, T0, JobPhase.Pending, JobReason.PRICE_UNKNOWN,
+            new ProviderView.Usable("Local/local", "local", TestJobs.LOCAL_UID, null, true), ADMITTED, null, T0,
+            JobPhase.Pending, JobReason.PRICE_UNKNOWN,
             Decision.None.class, Set.of(JobCondition.STALLED)),
         new Row("suspended before start", TestJobs.job(s -> s.setSuspend(true)), USABLE, Admission.NOT_ASKED, null, T0,
             JobPhase.Suspended, JobReason.SUSPENDED, Decision.None.class, Set.of()),
@@ -87,35 +105,49 @@ class JobDeciderTest {
             Decision.None.class, Set.of(JobCondition.SUBMITTED, JobCondition.RECONCILING)),
         new Row("workload succeeded", TestJobs.running(s -> {}, 1, T0), USABLE, Admission.NOT_ASKED,
             observed(WorkloadState.SUCCEEDED, 0, later), later, JobPhase.Succeeded, JobReason.COMPLETED,
-            Decision.StopWorkload.class, Set.of(JobCondition.SUBMITTED, JobCondition.COMPLETE)),
+            Decision.None.class, Set.of(JobCondition.SUBMITTED, JobCondition.COMPLETE)),
         new Row("workload failed with retries left", TestJobs.running(s -> s.setBackoffLimit(2), 1, T0), USABLE,
             Admission.NOT_ASKED, observed(WorkloadState.FAILED, 3, later), later, JobPhase.Queued, JobReason.RETRY_BACKOFF,
-            Decision.StopWorkload.class, Set.of(JobCondition.RECONCILING)),
+            Decision.None.class, Set.of(JobCondition.RECONCILING)),
         new Row("workload failed, no retries left", TestJobs.running(s -> {}, 1, T0), USABLE, Admission.NOT_ASKED,
             observed(WorkloadState.FAILED, 3, later), later, JobPhase.Failed, JobReason.BACKOFF_LIMIT_EXCEEDED,
-            Decision.StopWorkload.class, Set.of(JobCondition.SUBMITTED, JobCondition.FAILED, JobCondition.STALLED)),
+            Decision.None.class, Set.of(JobCondition.SUBMITTED, JobCondition.FAILED, JobCondition.STALLED)),
         new Row("workload lost, retries left", TestJobs.running(s -> s.setBackoffLimit(1), 1, T0), USABLE,
             Admission.NOT_ASKED, observed(WorkloadState.LOST, null, null), later, JobPhase.Queued, JobReason.RETRY_BACKOFF,
-            Decision.StopWorkload.class, Set.of(JobCondition.RECONCILING)),
+            Decision.None.class, Set.of(JobCondition.RECONCILING)),
         new Row("deadline passes while running", TestJobs.running(s -> s.setActiveDeadlineSeconds(60L), 1, T0), USABLE,
             Admission.NOT_ASKED, observed(WorkloadState.RUNNING, null, null), later, JobPhase.Failed,
-            JobReason.DEADLINE_EXCEEDED, Decision.StopWorkload.class, Set.of(JobCondition.SUBMITTED, JobCondition.FAILED, JobCondition.STALLED)),
+            JobReason.DEADLINE_EXCEEDED, Decision.None.class, Set.of(JobCondition.SUBMITTED, JobCondition.FAILED, JobCondition.STALLED)),
         new Row("suspended while running", TestJobs.running(s -> s.setSuspend(true), 1, T0), USABLE, Admission.NOT_ASKED,
             observed(WorkloadState.RUNNING, null, null), later, JobPhase.Suspended, JobReason.SUSPENDED,
-            Decision.StopWorkload.class, Set.of()),
-        new Row("submitted workload unknown within the grace period", TestJobs.withStatus(TestJobs.job(), s -> {
-          s.setPhase(JobPhase.Submitting);
-          s.setAttempts(1);
-          s.setAttemptStartTime("2026-01-01T00:00:00Z");
-        }), USABLE, Admission.NOT_ASKED, Observation.notFound(), T0.plusSeconds(5), JobPhase.Submitting, null,
+            Decision.None.class, Set.of()),
+        new Row("seen workload unknown within the grace period: not visible yet", submitting("pid:42"), USABLE,
+            Admission.NOT_ASKED, Observation.notFound(), T0.plusSeconds(5), JobPhase.Submitting, null,
             Decision.None.class, null),
-        new Row("submitted workload unknown after the grace period: lost", TestJobs.withStatus(TestJobs.job(), s -> {
-          s.setPhase(JobPhase.Submitting);
+        new Row("seen workload unknown after the grace period: lost", submitting("pid:42"), USABLE,
+            Admission.NOT_ASKED, Observation.notFound(), T0.plusSeconds(61), JobPhase.Failed,
+            JobReason.BACKOFF_LIMIT_EXCEEDED, Decision.None.class,
+            Set.of(JobCondition.SUBMITTED, JobCondition.FAILED, JobCondition.STALLED)),
+        new Row("recorded attempt never seen (the operator stopped before its submit): submitted again",
+            submitting(null), USABLE, Admission.NOT_ASKED, Observation.notFound(), T0.plusSeconds(300),
+            JobPhase.Submitting, null, Decision.Submit.class, null),
+        new Row("finished attempt whose outcome is saved: released", TestJobs.withStatus(TestJobs.job(), s -> {
+          s.setPhase(JobPhase.Succeeded);
           s.setAttempts(1);
-          s.setAttemptStartTime("2026-01-01T00:00:00Z");
-        }), USABLE, Admission.NOT_ASKED, Observation.notFound(), T0.plusSeconds(61), JobPhase.Failed,
-            JobReason.BACKOFF_LIMIT_EXCEEDED, Decision.StopWorkload.class, Set.of(JobCondition.SUBMITTED, JobCondition.FAILED, JobCondition.STALLED))
+          s.setWorkload(new AttemptRecord(1, "gpujob-uid-1-1", "local", TestJobs.LOCAL_UID, null));
+        }), USABLE, Admission.NOT_ASKED, null, later, JobPhase.Succeeded, null, Decision.Release.class, null)
     ).map(Arguments::of);
+  }
+
+  /** A job whose attempt 1 was recorded at T0 and, if {@code externalId} is set, seen at its provider. */
+  private static GpuJob submitting(String externalId) {
+    return TestJobs.withStatus(TestJobs.job(), s -> {
+      s.setPhase(JobPhase.Submitting);
+      s.setAttempts(1);
+      s.setAttemptStartTime("2026-01-01T00:00:00Z");
+      s.setWorkload(new AttemptRecord(1, "gpujob-uid-1-1", "local", TestJobs.LOCAL_UID, null));
+      s.setExternalId(externalId);
+    });
   }
 
   @ParameterizedTest(name = "{0}")
@@ -135,26 +167,65 @@ class JobDeciderTest {
   }
 
   @Test
-  void startingAnAttemptRecordsItsNumberAndStartTime() {
+  void startingAnAttemptRecordsItBeforeAnythingIsCreated() {
     Decision decision = decide(TestJobs.job(), USABLE, ADMITTED, null, T0);
 
     assertThat(decision.action()).isEqualTo(new Decision.Submit(1));
     assertThat(decision.status().getAttempts()).isEqualTo(1);
+    assertThat(decision.status().getWorkload())
+        .isEqualTo(new AttemptRecord(1, "gpujob-uid-1-1", "local", TestJobs.LOCAL_UID, null));
     assertThat(decision.status().getStartTime()).isEqualTo("2026-01-01T00:00:00Z");
+    assertThat(decision.status().getAttemptStartTime()).isEqualTo("2026-01-01T00:00:00Z");
     assertThat(decision.status().getPricePerHour()).isEqualTo("4");
     assertThat(decision.status().getAccruedCost()).isEqualTo("0.000000");
     assertThat(decision.status().getGpu()).isEqualTo("A100x2");
     assertThat(decision.status().getProvider()).isEqualTo("Local/local");
   }
 
-  @Test
-  void submittedRecordsTheExternalIdAndTheProvidersNote() {
-    Decision decision = JobDecider.submitted(decide(TestJobs.job(), USABLE, ADMITTED, null, T0), 1,
-        new SubmitResult("pid:7", "image busybox recorded, not pulled"));
+  static Stream<Arguments> submitOutcomes() {
+    ProviderException.Transient timeout = new ProviderException.Transient("RunPodTimeout", "no answer", null);
+    return Stream.of(
+        Arguments.of("accepted by a provider that finds workloads by key: its id is saved", true,
+            new SubmitOutcome.Accepted(new SubmitResult("pid:7", null)), JobPhase.Submitting, 1, "pid:7", false, null),
+        Arguments.of("accepted by a provider that finds requests by id only: the id is saved at once", false,
+            new SubmitOutcome.Accepted(new SubmitResult("req-7", null)), JobPhase.Submitting, 1, "req-7", false, null),
+        Arguments.of("no capacity: back to the queue, the attempt not counted", true,
+            new SubmitOutcome.NoCapacity("0 of 2 A100 free"), JobPhase.Queued, null, null, false, JobReason.NO_CAPACITY),
+        Arguments.of("an impossible request: stalled, the attempt not counted", true,
+            new SubmitOutcome.Refused("UnknownGpuType", "no H800 here"), JobPhase.Pending, null, null, false,
+            "UnknownGpuType"),
+        Arguments.of("unavailable where workloads are found by key: the record stays for the next submit", true,
+            new SubmitOutcome.Unavailable(timeout), JobPhase.Submitting, 1, null, true, null),
+        Arguments.of("unavailable where nothing was sent: the attempt not counted", false,
+            new SubmitOutcome.Unavailable(timeout), JobPhase.Pending, null, null, true, null),
+        Arguments.of("outcome unknown: the attempt ends, never sent again blindly", false,
+            new SubmitOutcome.Unknown("read timed out"), JobPhase.Failed, 1, null, false,
+            JobReason.SUBMIT_OUTCOME_UNKNOWN));
+  }
 
-    assertThat(decision.status().getExternalId()).isEqualTo("pid:7");
-    assertThat(Conditions.find(decision.status().getConditions(), JobCondition.SUBMITTED).orElseThrow().getMessage())
-        .contains("pid:7").contains("not pulled");
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("submitOutcomes")
+  void theOutcomeOfASubmitIsFedBackOnce(String name, boolean findsByKey, SubmitOutcome outcome, JobPhase phase,
+      Integer attempts, String externalId, boolean retried, String reason) {
+    ProviderView provider = new ProviderView.Usable("RunPod/runpod", "runpod", "pc-uid-runpod", new BigDecimal("2"),
+        findsByKey);
+    JobSituation situation = situation(TestJobs.job(), provider, ADMITTED, null, T0, findsByKey);
+    Decision recorded = JobDecider.decide(situation);
+
+    Decision after = JobDecider.afterSubmit(situation, recorded, outcome);
+
+    assertThat(after.status().getPhase()).isEqualTo(phase);
+    assertThat(after.status().getAttempts()).isEqualTo(attempts);
+    assertThat(after.status().getExternalId()).isEqualTo(externalId);
+    assertThat(after.action()).isInstanceOf(Decision.None.class);
+    assertThat(after.failure() != null).as("failure reported for a retry").isEqualTo(retried);
+    if (reason != null) {
+      assertThat(after.status().getConditions()).anyMatch(c -> reason.equals(c.getReason()));
+    }
+    if (outcome instanceof SubmitOutcome.Accepted accepted) {
+      assertThat(Conditions.find(after.status().getConditions(), JobCondition.SUBMITTED).orElseThrow().getMessage())
+          .isEqualTo("attempt 1 submitted as " + accepted.result().externalId());
+    }
   }
 
   @Test
@@ -221,6 +292,10 @@ class JobDeciderTest {
     assertThat(job.getStatus().getFailures()).isEqualTo(1);
     // Status times have whole seconds, so the recorded retry time is the delay truncated to a second.
     assertThat(Duration.between(failedAt, retryAfter)).isEqualTo(Duration.ofSeconds(TIMING.retryDelay(1, 0.5).toSeconds()));
+    assertThat(JobDecider.wantsToStart(job, USABLE, failedAt)).as("not before its workload is released").isFalse();
+    Decision release = decide(job, USABLE, Admission.NOT_ASKED, null, failedAt);
+    assertThat(release.action()).isEqualTo(new Decision.Release(1));
+    saved(job, release);
     assertThat(JobDecider.wantsToStart(job, USABLE, retryAfter.minusSeconds(1))).isFalse();
     Decision waiting = decide(job, USABLE, Admission.NOT_ASKED, null, retryAfter.minusSeconds(1));
     assertThat(waiting.action()).isInstanceOf(Decision.None.class);
@@ -233,7 +308,7 @@ class JobDeciderTest {
   }
 
   @Test
-  void aJobFailsAfterBackoffLimitPlusOneAttempts() {
+  void aJobFailsAfterBackoffLimitPlusOneAttemptsEachReleasedBeforeTheNext() {
     GpuJob job = TestJobs.job(s -> s.setBackoffLimit(2));
     Instant now = T0;
     int attempts = 0;
@@ -241,10 +316,15 @@ class JobDeciderTest {
       Decision start = decide(job, USABLE, ADMITTED, null, now);
       assertThat(start.action()).isInstanceOf(Decision.Submit.class);
       attempts++;
-      job.setStatus(start.status());
+      saved(job, start);
       now = now.plusSeconds(30);
       Decision failed = decide(job, USABLE, Admission.NOT_ASKED, observed(WorkloadState.FAILED, 1, now), now);
-      job.setStatus(failed.status());
+      assertThat(failed.action()).as("the outcome is saved before anything is released").isEqualTo(Decision.NONE);
+      saved(job, failed);
+      Decision release = decide(job, USABLE, ADMITTED, null, now);
+      assertThat(release.action()).isEqualTo(new Decision.Release(attempts));
+      assertThat(release.status().getWorkload().isReleased()).isTrue();
+      saved(job, release);
       if (failed.status().getRetryAfter() != null) {
         now = Instant.parse(failed.status().getRetryAfter());
       }
@@ -259,16 +339,100 @@ class JobDeciderTest {
   @Test
   void aSuspendedRunningJobStopsWithoutCountingAFailureAndResumesWithANewAttempt() {
     GpuJob job = TestJobs.running(s -> s.setSuspend(true), 1, T0);
-    job.setStatus(decide(job, USABLE, Admission.NOT_ASKED, observed(WorkloadState.RUNNING, null, null), T0.plusSeconds(60))
-        .status());
+    Decision suspended = decide(job, USABLE, Admission.NOT_ASKED, observed(WorkloadState.RUNNING, null, null),
+        T0.plusSeconds(60));
+    assertThat(suspended.action()).isEqualTo(Decision.NONE);
+    saved(job, suspended);
     assertThat(job.getStatus().getFailures()).isNull();
     assertThat(job.getStatus().getStartTime()).isNull();
+    assertThat(decide(job, USABLE, Admission.NOT_ASKED, null, T0.plusSeconds(61)).action())
+        .isEqualTo(new Decision.Release(1));
+    saved(job, decide(job, USABLE, Admission.NOT_ASKED, null, T0.plusSeconds(61)));
 
     job.getSpec().setSuspend(false);
     Decision resumed = decide(job, USABLE, ADMITTED, null, T0.plusSeconds(120));
 
     assertThat(resumed.action()).isEqualTo(new Decision.Submit(2));
     assertThat(resumed.status().getAccruedCost()).isEqualTo("0.066667");
+  }
+
+  @Test
+  void aWorkloadThatFinishedWhileTheOperatorWasDownIsBilledFromTheProvidersOwnTimes() {
+    // Recorded at T0; the provider started it 10 s later and it ended at 20 minutes; the operator saw it at 2 h.
+    GpuJob job = submitting(null);
+    job.getStatus().setPricePerHour("4");
+    Observation ended = new Observation(WorkloadState.SUCCEEDED, "pid:42", 0, null, null, T0.plusSeconds(10),
+        T0.plusSeconds(1210));
+
+    Decision decision = decide(job, USABLE, Admission.NOT_ASKED, ended, T0.plusSeconds(7200));
+
+    assertThat(decision.status().getPhase()).isEqualTo(JobPhase.Succeeded);
+    assertThat(decision.status().getAccruedCost()).isEqualTo("1.333333");
+    assertThat(decision.status().getExternalId()).isEqualTo("pid:42");
+  }
+
+  @Test
+  void aChangeOfProviderConfigRefTakesEffectWithTheNextAttemptOnly() {
+    GpuJob job = TestJobs.running(s -> s.setBackoffLimit(1), 1, T0);
+    job.getStatus().setProvider("Local/local");
+    job.getSpec().getProviderConfigRef().setName("other");
+    ProviderView other = new ProviderView.Usable("Local/other", "other", "pc-uid-other", new BigDecimal("3"), true);
+
+    Decision running = decide(job, other, Admission.NOT_ASKED, observed(WorkloadState.RUNNING, null, null),
+        T0.plusSeconds(10));
+    assertThat(running.status().getProvider()).as("the attempt's own provider").isEqualTo("Local/local");
+    assertThat(Conditions.find(running.status().getConditions(), JobCondition.RUNNING).orElseThrow().getReason())
+        .isEqualTo(JobReason.PROVIDER_CHANGE_PENDING);
+    saved(job, decide(job, other, Admission.NOT_ASKED, observed(WorkloadState.FAILED, 1, T0.plusSeconds(20)),
+        T0.plusSeconds(20)));
+    Decision release = decide(job, other, Admission.NOT_ASKED, null, T0.plusSeconds(20));
+    assertThat(release.action()).isEqualTo(new Decision.Release(1));
+    assertThat(release.status().getWorkload().getProviderConfigUid()).isEqualTo(TestJobs.LOCAL_UID);
+    saved(job, release);
+
+    Decision next = decide(job, other, ADMITTED, null, Instant.parse(job.getStatus().getRetryAfter()));
+
+    assertThat(next.action()).isEqualTo(new Decision.Submit(2));
+    assertThat(next.status().getWorkload())
+        .isEqualTo(new AttemptRecord(2, "gpujob-uid-1-2", "other", "pc-uid-other", null));
+    assertThat(next.status().getEarlierAttempts())
+        .containsExactly(new AttemptRange(1, 1, "local", TestJobs.LOCAL_UID));
+    assertThat(next.status().getProvider()).isEqualTo("Local/other");
+  }
+
+  @Test
+  void anAttemptWhoseProviderConfigIsGoneIsLost() {
+    GpuJob job = TestJobs.running(s -> {}, 1, T0);
+    JobSituation situation = new JobSituation(job, USABLE, new JobSituation.AttemptProvider("local", true, true),
+        Admission.NOT_ASKED, null, false, T0.plusSeconds(30), 0.5, TIMING);
+
+    Decision decision = JobDecider.decide(situation);
+
+    assertThat(decision.status().getPhase()).isEqualTo(JobPhase.Failed);
+    assertThat(decision.status().getMessage()).contains("ProviderConfig local").contains("was deleted");
+  }
+
+  @Test
+  void aRecordedAttemptThatAProviderCannotFindByKeyEndsAsUnknownInsteadOfBeingSentAgain() {
+    GpuJob job = submitting(null);
+    JobSituation situation = situation(job, USABLE, Admission.NOT_ASKED, Observation.notFound(), T0.plusSeconds(5),
+        false);
+
+    Decision decision = JobDecider.decide(situation);
+
+    assertThat(decision.action()).isEqualTo(Decision.NONE);
+    assertThat(decision.status().getPhase()).isEqualTo(JobPhase.Failed);
+    assertThat(Conditions.find(decision.status().getConditions(), JobCondition.FAILED).orElseThrow().getReason())
+        .isEqualTo(JobReason.SUBMIT_OUTCOME_UNKNOWN);
+  }
+
+  @Test
+  void aJobThisProcessSubmittedIsWaitedForWhileTheProviderDoesNotShowItYet() {
+    JobSituation situation = new JobSituation(submitting(null), USABLE,
+        new JobSituation.AttemptProvider("Local/local", false, true), Admission.NOT_ASKED, Observation.notFound(),
+        true, T0.plusSeconds(5), 0.5, TIMING);
+
+    assertThat(JobDecider.decide(situation).action()).isEqualTo(Decision.NONE);
   }
 
   @Test
@@ -284,23 +448,6 @@ class JobDeciderTest {
     assertThat(early.action()).isInstanceOf(Decision.None.class);
     assertThat(early.requeueAfter()).isEqualTo(Duration.ofSeconds(40));
     assertThat(due.action()).isInstanceOf(Decision.DeleteJob.class);
-  }
-
-  @Test
-  void aRefusedSubmitQueuesForCapacityOrStallsForAnImpossibleRequest() {
-    JobSituation situation = new JobSituation(TestJobs.job(), USABLE, ADMITTED, null, T0, 0.5, TIMING);
-
-    Decision busy = JobDecider.submitRefused(situation, new ProviderException.NoCapacity("0 of 2 A100 free"));
-    Decision impossible = JobDecider.submitRefused(situation,
-        new ProviderException.InvalidRequest("UnknownGpuType", "no H800 here; the host has A100 x2"));
-
-    assertThat(busy.status().getPhase()).isEqualTo(JobPhase.Queued);
-    assertThat(busy.status().getAttempts()).isNull();
-    assertThat(trueConditions(busy.status())).containsExactly(JobCondition.RECONCILING);
-    assertThat(impossible.status().getPhase()).isEqualTo(JobPhase.Pending);
-    assertThat(Conditions.find(impossible.status().getConditions(), JobCondition.STALLED).orElseThrow().getReason())
-        .isEqualTo("UnknownGpuType");
-    assertThat(impossible.requeueAfter()).isNull();
   }
 
   @Test

@@ -11,6 +11,13 @@ import io.gpucompute.api.v1alpha1.ProviderConfigStatus;
 import io.gpucompute.api.v1alpha1.ProviderType;
 import io.gpucompute.providerconfig.ProviderConfigCondition;
 import io.gpucompute.status.Conditions;
+import io.gpucompute.provider.GpuProvider;
+import io.gpucompute.provider.Observation;
+import io.gpucompute.provider.Offer;
+import io.gpucompute.provider.ProbeResult;
+import io.gpucompute.provider.SubmitResult;
+import io.gpucompute.provider.WorkloadKey;
+import io.gpucompute.provider.WorkloadSpec;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -35,7 +42,33 @@ class ProviderResolverTest {
 
   private static ProviderView resolve(ProviderConfig pc) {
     GpuJob job = TestJobs.job();
-    return ProviderResolver.resolve(job, Optional.of(pc), Optional.empty(), true);
+    GpuProvider connected = new GpuProvider() {
+      @Override
+      public ProbeResult probe() {
+        return ProbeResult.ready("ok");
+      }
+
+      @Override
+      public List<Offer> offers() {
+        return List.of();
+      }
+
+      @Override
+      public SubmitResult submit(WorkloadSpec spec) {
+        throw new UnsupportedOperationException("not called by the resolver");
+      }
+
+      @Override
+      public Observation observe(WorkloadKey key) {
+        throw new UnsupportedOperationException("not called by the resolver");
+      }
+
+      @Override
+      public void cancel(WorkloadKey key) {
+        throw new UnsupportedOperationException("not called by the resolver");
+      }
+    };
+    return ProviderResolver.resolve(job, Optional.of(pc), Optional.empty(), Optional.of(connected));
   }
 
   @Test
@@ -62,5 +95,16 @@ class ProviderResolverTest {
   @Test
   void aReadyProviderConfigIsUsable() {
     assertThat(resolve(config(true, "ProbeSucceeded", false))).isInstanceOf(ProviderView.Usable.class);
+  }
+
+  @Test
+  void aProviderConfigBeingDeletedTakesNoNewAttempts() {
+    ProviderConfig deleting = config(true, "ProbeSucceeded", false);
+    deleting.getMetadata().setDeletionTimestamp("2026-01-01T00:00:00Z");
+
+    assertThat(resolve(deleting)).isInstanceOfSatisfying(ProviderView.Blocked.class, blocked -> {
+      assertThat(blocked.reason()).isEqualTo(JobReason.PROVIDER_CONFIG_DELETING);
+      assertThat(blocked.stalled()).isFalse();
+    });
   }
 }

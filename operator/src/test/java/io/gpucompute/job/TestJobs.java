@@ -1,6 +1,7 @@
 package io.gpucompute.job;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.gpucompute.api.v1alpha1.AttemptRecord;
 import io.gpucompute.api.v1alpha1.GpuJob;
 import io.gpucompute.api.v1alpha1.GpuJobSpec;
 import io.gpucompute.api.v1alpha1.GpuJobStatus;
@@ -46,11 +47,16 @@ final class TestJobs {
     return job;
   }
 
-  /** A job running attempt {@code attempt} since {@code since}, priced at 2 USD/h per GPU. */
+  /** The uid of the ProviderConfig {@code local} of these tests. */
+  static final String LOCAL_UID = "pc-uid-local";
+
+  /** A job running attempt {@code attempt} since {@code since} on ProviderConfig local, priced at 2 USD/h per GPU. */
   static GpuJob running(Consumer<GpuJobSpec> spec, int attempt, Instant since) {
     return withStatus(job(spec), s -> {
       s.setPhase(JobPhase.Running);
       s.setAttempts(attempt);
+      s.setWorkload(new AttemptRecord(attempt, "gpujob-uid-1-" + attempt, "local", LOCAL_UID, null));
+      s.setExternalId("pid:42");
       s.setStartTime(Timestamps.format(since));
       s.setAttemptStartTime(Timestamps.format(since));
       s.setPricePerHour("4");

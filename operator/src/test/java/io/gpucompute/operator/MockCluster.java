@@ -45,6 +45,8 @@ public final class MockCluster implements AutoCloseable {
     server.init();
     KubernetesClient client = server.createClient();
     TestResources.installCrds(client);
+    // The operator takes its installation id from this namespace's uid, as in a real cluster.
+    TestResources.createNamespace(client, "kube-system", java.util.Map.of());
     return new MockCluster(server, client);
   }
 

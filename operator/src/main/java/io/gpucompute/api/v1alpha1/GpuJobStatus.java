@@ -35,8 +35,16 @@ public class GpuJobStatus {
   @JsonPropertyDescription("The provider's id of the current attempt's workload (a process id, a pod or instance id).")
   private String externalId;
 
-  @JsonPropertyDescription("How many attempts have been started.")
+  @JsonPropertyDescription("How many attempts have been started. An attempt is counted before its workload is created.")
   private Integer attempts;
+
+  @JsonPropertyDescription("The current or last attempt: its workload's name, the ProviderConfig it runs on, and whether "
+      + "its workload has been released. Written before the provider is asked to create anything.")
+  private AttemptRecord workload;
+
+  @JsonPropertyDescription("Earlier attempts that ran on another ProviderConfig than the current one (after a change of "
+      + "spec.providerConfigRef), so that deleting the job lets go of them where they ran. Usually absent.")
+  private List<AttemptRange> earlierAttempts;
 
   @JsonPropertyDescription("How many attempts have failed. The job fails when this exceeds spec.backoffLimit.")
   private Integer failures;
@@ -47,7 +55,8 @@ public class GpuJobStatus {
   @JsonPropertyDescription("When the first attempt was submitted (RFC 3339). The deadline counts from here.")
   private String startTime;
 
-  @JsonPropertyDescription("When the current attempt was submitted (RFC 3339).")
+  @JsonPropertyDescription("When the current attempt was recorded, just before its workload was created (RFC 3339). "
+      + "Its cost counts from the provider's own start time where the provider reports one, else from here.")
   private String attemptStartTime;
 
   @JsonPropertyDescription("While waiting to retry: the earliest time the next attempt may start (RFC 3339).")

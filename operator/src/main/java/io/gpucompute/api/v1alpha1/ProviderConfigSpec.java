@@ -39,6 +39,15 @@ public class ProviderConfigSpec {
   @JsonPropertyDescription("The most jobs that may run on this provider at once. Further jobs wait as Queued. Unset means no limit.")
   private Integer maxConcurrentJobs;
 
+  @JsonPropertyDescription("What the periodic orphan sweep does with a workload that this installation created here "
+      + "but whose GpuJob no longer exists: Delete (the default) stops and releases it; Report only records an Event "
+      + "and a metric. Workloads of other installations that share the account are never touched.")
+  private OrphanPolicy orphanPolicy;
+
+  @JsonPropertyDescription("How fast the operator may call this provider. Calls beyond it wait for their next "
+      + "reconcile, with jitter, and never affect other ProviderConfigs.")
+  private RateLimit rateLimit;
+
   @JsonPropertyDescription("Hourly prices per GPU in USD. They override or fill the provider's own catalogue.")
   private List<GpuPrice> prices = new ArrayList<>();
 

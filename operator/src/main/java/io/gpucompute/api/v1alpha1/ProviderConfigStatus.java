@@ -23,6 +23,7 @@ public class ProviderConfigStatus {
   @JsonPropertyDescription("The GPUs this provider offers, with their hourly prices.")
   private List<GpuOffer> offers = new ArrayList<>();
 
-  @JsonPropertyDescription("How many GpuJobs hold work on this provider now (Submitting or Running).")
+  @JsonPropertyDescription("How many GpuJobs hold a workload on this provider now: from the record of an attempt until "
+      + "its workload is released. While it is above 0, deleting the ProviderConfig waits (its finalizer).")
   private Integer activeJobs;
 }

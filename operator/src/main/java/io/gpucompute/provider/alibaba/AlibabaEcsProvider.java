@@ -6,6 +6,7 @@ import com.aliyuncs.ecs.model.v20140526.DescribePriceResponse;
 import com.aliyuncs.ecs.model.v20140526.RunInstancesRequest;
 import io.gpucompute.api.v1alpha1.AlibabaProviderSpec;
 import io.gpucompute.provider.GpuProvider;
+import io.gpucompute.provider.ListedWorkload;
 import io.gpucompute.provider.Observation;
 import io.gpucompute.provider.Offer;
 import io.gpucompute.provider.ProbeResult;
@@ -31,14 +32,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The AlibabaECS provider of one ProviderConfig: each attempt is one pay-as-you-go GPU instance tagged with
- * {@link WorkloadKey#workloadName()} and created with that name as its ClientToken.
+ * {@link WorkloadKey#workloadName()} (and this installation's id).
  *
- * <p>Its truth is at Alibaba: submit looks the instance up by tag before RunInstances, and RunInstances with the
- * same ClientToken answers with the same instance, so a crash or a timeout between the call and the operator's
- * status write never makes a second one. When the container has exited (its exit code read back through Cloud
- * Assistant) or the instance is gone wrong, the adapter releases the instance at once and remembers the final
- * observation in memory (ECS forgets a released instance; after an operator restart such a workload reads as not
- * found).
+ * <p>Its truth is at Alibaba: submit looks the instance up by tag before RunInstances, and each RunInstances carries
+ * a ClientToken of its own (attempt, instance type, and how often that type was out of stock), so a crash or a
+ * timeout between the call and the operator's status write never makes a second instance, while a retry after a
+ * stock-out asks afresh, as Alibaba advises. When the container has exited, its exit code stays on the instance
+ * ({@code $GPUJOB_DIR/exit}, read back through Cloud Assistant) until the operator has saved the outcome and cancels
+ * the attempt, which releases the instance; so any instance of the adapter reads a finished workload as finished. In
+ * memory it keeps only caches: pending Cloud Assistant reads, the last log tail, and finished observations until
+ * their instance is released.
  */
 final class AlibabaEcsProvider implements GpuProvider {
 
@@ -49,8 +52,11 @@ final class AlibabaEcsProvider implements GpuProvider {
   private final AlibabaProviderSpec config;
   private final AlibabaGpuTypes gpuTypes;
   private final AlibabaSettings settings;
-  private final Map<WorkloadKey, Observation> results;
   private final WorkloadLocks locks;
+  /** Finished observations, until the instance is released: spares a Cloud Assistant read per poll. A cache. */
+  private final Map<WorkloadKey, Observation> finished = new ConcurrentHashMap<>();
+  /** How often each (attempt, instance type) was out of stock: a new ClientToken after each, as Alibaba advises. */
+  private final Map<String, Integer> stockOuts = new ConcurrentHashMap<>();
   /** Cloud Assistant invocations started and not read yet, by key: InvokeId and instance. */
   private final Map<WorkloadKey, Invocation> invocations = new ConcurrentHashMap<>();
   /** The last log tail read, by key, shown while the next read runs. */
@@ -59,13 +65,12 @@ final class AlibabaEcsProvider implements GpuProvider {
   private record Invocation(String invokeId, String instanceId) {}
 
   AlibabaEcsProvider(String configName, EcsApi api, AlibabaProviderSpec config, AlibabaSettings settings,
-      Map<WorkloadKey, Observation> results, WorkloadLocks locks) {
+      WorkloadLocks locks) {
     this.configName = configName;
     this.api = api;
     this.config = config;
     this.gpuTypes = AlibabaGpuTypes.of(config.getInstanceTypes());
     this.settings = settings;
-    this.results = results;
     this.locks = locks;
   }
 
@@ -120,10 +125,6 @@ final class AlibabaEcsProvider implements GpuProvider {
     List<AlibabaGpuTypes.Candidate> candidates = gpuTypes.candidates(spec.gpu().type(), spec.gpu().count());
     String userData = UserData.encoded(UserData.render(spec));
     return locks.withLock(key, () -> {
-      Observation done = results.get(key);
-      if (done != null) {
-        return new SubmitResult(done.externalId(), "the instance already ran and was released");
-      }
       Optional<DescribeInstancesResponse.Instance> existing = instanceOf(key);
       if (existing.isPresent()) {
         log.info("workload {}: ECS instance {} already exists; not creating another", key,
@@ -142,6 +143,7 @@ final class AlibabaEcsProvider implements GpuProvider {
               candidate.instanceType(), zoneText());
           return new SubmitResult(ids.get(0), note(candidate.instanceType()));
         } catch (ProviderException.NoCapacity e) {
+          stockOuts.merge(key.workloadName() + "/" + candidate.instanceType(), 1, Integer::sum);
           log.info("workload {}: no {} in {}: {}", key, candidate.instanceType(), zoneText(), e.getMessage());
           refused.add(candidate.instanceType() + ": " + e.getMessage());
         }
@@ -153,15 +155,16 @@ final class AlibabaEcsProvider implements GpuProvider {
 
   @Override
   public Observation observe(WorkloadKey key) throws ProviderException {
-    Observation done = results.get(key);
-    if (done != null) {
-      return done;
-    }
     Optional<DescribeInstancesResponse.Instance> found = instanceOf(key);
     if (found.isEmpty()) {
       invocations.remove(key);
       lastTails.remove(key);
+      finished.remove(key);
       return Observation.notFound();
+    }
+    Observation done = finished.get(key);
+    if (done != null && done.externalId().equals(found.get().getInstanceId())) {
+      return done;
     }
     DescribeInstancesResponse.Instance instance = found.get();
     String id = instance.getInstanceId();
@@ -169,9 +172,9 @@ final class AlibabaEcsProvider implements GpuProvider {
     String status = String.valueOf(instance.getStatus());
     if (instance.getOperationLocks() != null && !instance.getOperationLocks().isEmpty()) {
       String reasons = instance.getOperationLocks().stream().map(l -> l.getLockReason()).toList().toString();
-      return finish(key, id, new Observation(WorkloadState.LOST, id, null, "ECS instance " + id + " is locked "
-          + reasons + " (a reclaimed spot instance, or an overdue account); released", lastTails.get(key), started,
-          Instant.now()));
+      return finish(key, new Observation(WorkloadState.LOST, id, null, "ECS instance " + id + " is locked "
+          + reasons + " (a reclaimed spot instance, or an overdue account)", lastTails.get(key), started,
+          null));
     }
     switch (status) {
       case "Pending", "Starting" -> {
@@ -183,8 +186,8 @@ final class AlibabaEcsProvider implements GpuProvider {
       }
       default -> {
         // Stopping or Stopped: nobody but ECS stops our instances (a spot reclaim with Stop, an overdue account).
-        return finish(key, id, new Observation(WorkloadState.LOST, id, null, "ECS instance " + id + " is " + status
-            + " without the job having ended; released", lastTails.get(key), started, Instant.now()));
+        return finish(key, new Observation(WorkloadState.LOST, id, null, "ECS instance " + id + " is " + status
+            + " without the job having ended", lastTails.get(key), started, null));
       }
     }
   }
@@ -208,9 +211,9 @@ final class AlibabaEcsProvider implements GpuProvider {
             WorkloadState state = exit == 0 ? WorkloadState.SUCCEEDED : WorkloadState.FAILED;
             String message = "the container exited with code " + exit + (exit == 125 ? " (125: the host could "
                 + "not be set up or the container could not start; see the log tail)" : "")
-                + "; ECS instance " + id + " released";
-            return finish(key, id, new Observation(state, id, exit, message, read.logTail(), started,
-                Instant.now()));
+                + " on ECS instance " + id;
+            return finish(key, new Observation(state, id, exit, message, read.logTail(), started,
+                null));
           }
         } else {
           log.debug("workload {}: Cloud Assistant read on {} ended {} / {} without output", key, id, record,
@@ -242,22 +245,35 @@ final class AlibabaEcsProvider implements GpuProvider {
       }
       invocations.remove(key);
       lastTails.remove(key);
+      finished.remove(key);
+      stockOuts.keySet().removeIf(k -> k.startsWith(key.workloadName() + "/"));
       return null;
     });
   }
 
-  /** The job ended: release its instance now (it only bills), and remember how it ended. */
-  private Observation finish(WorkloadKey key, String instanceId, Observation observation) {
-    results.put(key, observation);
-    invocations.remove(key);
-    lastTails.remove(key);
-    try {
-      api.deleteInstances(List.of(instanceId), null);
-      log.info("workload {}: {}", key, observation.message());
-    } catch (ProviderException e) {
-      log.warn("workload {}: ended, but releasing ECS instance {} failed ({}); the operator's cancel retries it", key,
-          instanceId, e.getMessage());
+  /** The instances this installation created, by its tag: one DescribeInstances per page of 100. */
+  @Override
+  public Optional<List<ListedWorkload>> listWorkloads(String installation) throws ProviderException {
+    List<ListedWorkload> listed = new ArrayList<>();
+    for (DescribeInstancesResponse.Instance instance : api.instancesOfInstallation(installation)) {
+      Map<String, String> tags = instance.getTags() == null ? Map.of() : instance.getTags().stream()
+          .collect(java.util.stream.Collectors.toMap(DescribeInstancesResponse.Instance.Tag::getTagKey,
+              t -> String.valueOf(t.getTagValue()), (a, b) -> a));
+      String job = tags.getOrDefault(EcsApi.TAG_JOB, ListedWorkload.UNKNOWN + "/" + ListedWorkload.UNKNOWN);
+      int slash = job.indexOf('/');
+      WorkloadKey.fromWorkloadName(tags.get(EcsApi.TAG_WORKLOAD), slash < 0 ? ListedWorkload.UNKNOWN
+              : job.substring(0, slash), slash < 0 ? job : job.substring(slash + 1))
+          .ifPresent(key -> listed.add(new ListedWorkload(key, instance.getInstanceId(),
+              time(instance.getCreationTime()))));
     }
+    return Optional.of(listed);
+  }
+
+  /** The workload ended: its observation is kept (a cache) until the operator releases the instance. */
+  private Observation finish(WorkloadKey key, Observation observation) {
+    finished.put(key, observation);
+    invocations.remove(key);
+    log.info("workload {}: {}", key, observation.message());
     return observation;
   }
 
@@ -275,7 +291,7 @@ final class AlibabaEcsProvider implements GpuProvider {
   private RunInstancesRequest request(WorkloadSpec spec, AlibabaGpuTypes.Candidate candidate, String userData) {
     WorkloadKey key = spec.key();
     RunInstancesRequest request = new RunInstancesRequest();
-    request.setClientToken(key.workloadName());
+    request.setClientToken(clientToken(key, candidate.instanceType()));
     request.setInstanceType(candidate.instanceType());
     request.setZoneId(config.getZoneId());
     request.setSecurityGroupId(config.getSecurityGroupId());
@@ -308,7 +324,21 @@ final class AlibabaEcsProvider implements GpuProvider {
         tag(EcsApi.TAG_JOB, key.namespace() + "/" + key.name()),
         tag(EcsApi.TAG_PROVIDER_CONFIG, configName),
         tag(EcsApi.TAG_MANAGED_BY, EcsApi.OPERATOR)));
+    if (spec.installation() != null) {
+      List<RunInstancesRequest.Tag> tags = new ArrayList<>(request.getTags());
+      tags.add(tag(EcsApi.TAG_INSTALLATION, spec.installation()));
+      request.setTags(tags);
+    }
     return request;
+  }
+
+  /**
+   * The ClientToken of one RunInstances: the same for a retry of the same request (so a lost answer never makes a
+   * second instance), new for another instance type or after a stock-out. At most 64 ASCII characters.
+   */
+  private String clientToken(WorkloadKey key, String instanceType) {
+    int refusals = stockOuts.getOrDefault(key.workloadName() + "/" + instanceType, 0);
+    return ClientTokens.of(key.workloadName(), instanceType, refusals);
   }
 
   private static RunInstancesRequest.Tag tag(String key, String value) {

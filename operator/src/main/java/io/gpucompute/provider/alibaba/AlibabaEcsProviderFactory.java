@@ -5,20 +5,15 @@ import io.gpucompute.api.v1alpha1.ProviderConfigSpec;
 import io.gpucompute.api.v1alpha1.ProviderType;
 import io.gpucompute.provider.Credentials;
 import io.gpucompute.provider.GpuProvider;
-import io.gpucompute.provider.Observation;
 import io.gpucompute.provider.ProviderException;
 import io.gpucompute.provider.ProviderFactory;
-import io.gpucompute.provider.WorkloadKey;
 import io.gpucompute.provider.WorkloadLocks;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Builds AlibabaECS providers. The key pair is the credentials Secret's keys {@value #ACCESS_KEY_ID} and
  * {@value #ACCESS_KEY_SECRET}; spec.region is required, spec.endpoint overrides Alibaba's regional endpoint, and
- * spec.alibaba holds the network, image and instance types. Every provider of this factory shares the final
- * observations of released instances and the per-workload locks, so a ProviderConfig edit (a new provider) keeps them.
+ * spec.alibaba holds the network, image and instance types. Every provider of this factory shares the per-workload
+ * locks, so a ProviderConfig edit (a new provider) keeps them.
  */
 public final class AlibabaEcsProviderFactory implements ProviderFactory {
 
@@ -30,16 +25,6 @@ public final class AlibabaEcsProviderFactory implements ProviderFactory {
   static final String DEFAULT_IMAGE_FAMILY = "acs:ubuntu_22_04_x64";
 
   private final AlibabaSettings settings;
-  /** How many final observations of released instances are kept, the oldest forgotten first. */
-  private static final int REMEMBERED_RESULTS = 4096;
-
-  private final Map<WorkloadKey, Observation> results = Collections.synchronizedMap(
-      new LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<WorkloadKey, Observation> eldest) {
-          return size() > REMEMBERED_RESULTS;
-        }
-      });
   private final WorkloadLocks locks = new WorkloadLocks();
 
   public AlibabaEcsProviderFactory() {
@@ -69,7 +54,7 @@ public final class AlibabaEcsProviderFactory implements ProviderFactory {
     }
     EcsApi api = new EcsApi(spec.getRegion(), credentials.require(ACCESS_KEY_ID), credentials.require(ACCESS_KEY_SECRET),
         spec.getEndpoint(), settings);
-    return new AlibabaEcsProvider(configName, api, alibaba, settings, results, locks);
+    return new AlibabaEcsProvider(configName, api, alibaba, settings, locks);
   }
 
   private static boolean blank(String value) {

@@ -43,6 +43,9 @@ final class EcsApi {
   static final String TAG_MANAGED_BY = "gpucompute.io/managed-by";
   /** Its value. */
   static final String OPERATOR = "gpu-compute-operator";
+  /** The tag key that names the operator installation (the uid of its cluster's kube-system namespace). */
+  static final String TAG_INSTALLATION = "gpucompute.io/installation";
+  private static final int PAGE_SIZE = 100;
 
   private final IAcsClient client;
   private final String region;
@@ -98,6 +101,31 @@ final class EcsApi {
     request.setTags(List.of(tag));
     request.setPageSize(100);
     return call("DescribeInstances", request).getInstances();
+  }
+
+  /** Every instance that installation {@code installation} created, page by page (100 a page). */
+  List<DescribeInstancesResponse.Instance> instancesOfInstallation(String installation) throws ProviderException {
+    List<DescribeInstancesResponse.Instance> all = new java.util.ArrayList<>();
+    for (int page = 1; ; page++) {
+      DescribeInstancesRequest request = new DescribeInstancesRequest();
+      DescribeInstancesRequest.Tag managed = new DescribeInstancesRequest.Tag();
+      managed.setKey(TAG_MANAGED_BY);
+      managed.setValue(OPERATOR);
+      DescribeInstancesRequest.Tag ours = new DescribeInstancesRequest.Tag();
+      ours.setKey(TAG_INSTALLATION);
+      ours.setValue(installation);
+      request.setTags(List.of(managed, ours));
+      request.setPageSize(PAGE_SIZE);
+      request.setPageNumber(page);
+      DescribeInstancesResponse response = call("DescribeInstances", request);
+      List<DescribeInstancesResponse.Instance> instances = response.getInstances() == null ? List.of()
+          : response.getInstances();
+      all.addAll(instances);
+      Integer total = response.getTotalCount();
+      if (instances.size() < PAGE_SIZE || (total != null && all.size() >= total)) {
+        return all;
+      }
+    }
   }
 
   /** Any one instance this operator manages: the cheapest call that proves the key pair and the region. */

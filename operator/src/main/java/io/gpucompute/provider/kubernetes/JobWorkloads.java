@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.gpucompute.api.v1alpha1.GpuJob;
+import io.gpucompute.provider.ListedWorkload;
 import io.gpucompute.provider.Observation;
 import io.gpucompute.provider.Offer;
 import io.gpucompute.provider.ProviderException;
@@ -57,6 +58,12 @@ public final class JobWorkloads {
   public static final String JOB_UID_LABEL = "gpucompute.io/job-uid";
   /** Label: the attempt number. */
   public static final String ATTEMPT_LABEL = "gpucompute.io/attempt";
+  /** Label: the operator installation that created the Job (the uid of its cluster's kube-system namespace). */
+  public static final String INSTALLATION_LABEL = "gpucompute.io/installation";
+  /** Label: who manages the Job. */
+  static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
+  /** Its value. */
+  static final String MANAGED_BY = "gpu-compute-operator";
   /** Annotation: the GpuJob as namespace/name (names may be longer than a label value). */
   public static final String JOB_ANNOTATION = "gpucompute.io/job";
   /** The extended resource of NVIDIA GPUs. */
@@ -188,6 +195,36 @@ public final class JobWorkloads {
     });
   }
 
+  /**
+   * The Jobs that installation {@code installation} created where this provider runs them, by label: one list call
+   * per page of 500.
+   */
+  public List<ListedWorkload> list(String installation) throws ProviderException {
+    String selector = MANAGED_BY_LABEL + "=" + MANAGED_BY + "," + INSTALLATION_LABEL + "=" + installation;
+    List<ListedWorkload> listed = new ArrayList<>();
+    String next = null;
+    do {
+      var options = new ListOptionsBuilder().withLabelSelector(selector).withLimit(500L).withContinue(next).build();
+      String where = placement.namespace() == null ? "all namespaces" : "namespace " + placement.namespace();
+      var page = call(() -> placement.namespace() == null ? client.batch().v1().jobs().inAnyNamespace().list(options)
+          : client.batch().v1().jobs().inNamespace(placement.namespace()).list(options),
+          "list the operator's jobs.batch in " + where);
+      for (Job job : page.getItems()) {
+        String owner = job.getMetadata().getAnnotations() == null ? null
+            : job.getMetadata().getAnnotations().get(JOB_ANNOTATION);
+        int slash = owner == null ? -1 : owner.indexOf('/');
+        WorkloadKey.fromWorkloadName(job.getMetadata().getName(),
+                slash < 0 ? ListedWorkload.UNKNOWN : owner.substring(0, slash),
+                slash < 0 ? ListedWorkload.UNKNOWN : owner.substring(slash + 1))
+            .filter(key -> key.uid().equals(job.getMetadata().getLabels().get(JOB_UID_LABEL)))
+            .ifPresent(key -> listed.add(new ListedWorkload(key, externalId(job.getMetadata().getNamespace(),
+                job.getMetadata().getName()), instant(job.getMetadata().getCreationTimestamp()))));
+      }
+      next = page.getMetadata() == null ? null : page.getMetadata().getContinue();
+    } while (next != null && !next.isEmpty());
+    return listed;
+  }
+
   /** The Job for {@code spec}. */
   public Job desired(WorkloadSpec spec) throws ProviderException.InvalidRequest {
     WorkloadKey key = spec.key();
@@ -200,9 +237,12 @@ public final class JobWorkloads {
     String ns = namespace(key);
     String name = key.workloadName();
     Map<String, String> labels = new LinkedHashMap<>();
-    labels.put("app.kubernetes.io/managed-by", "gpu-compute-operator");
+    labels.put(MANAGED_BY_LABEL, MANAGED_BY);
     labels.put(JOB_UID_LABEL, key.uid());
     labels.put(ATTEMPT_LABEL, Integer.toString(key.attempt()));
+    if (spec.installation() != null) {
+      labels.put(INSTALLATION_LABEL, spec.installation());
+    }
     Map<String, String> annotations = Map.of(JOB_ANNOTATION, key.namespace() + "/" + key.name());
 
     Map<String, Quantity> limits = new LinkedHashMap<>();
@@ -274,7 +314,7 @@ public final class JobWorkloads {
     spec.env().forEach((k, v) -> data.put(k, Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
     return new SecretBuilder().withNewMetadata().withName(name).withNamespace(ns)
         .withLabels(Map.of(JOB_UID_LABEL, spec.key().uid(), ATTEMPT_LABEL, Integer.toString(spec.key().attempt()),
-            "app.kubernetes.io/managed-by", "gpu-compute-operator"))
+            MANAGED_BY_LABEL, MANAGED_BY))
         .endMetadata().withType("Opaque").withData(data).build();
   }
 

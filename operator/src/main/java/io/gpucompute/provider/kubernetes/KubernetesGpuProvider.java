@@ -1,6 +1,7 @@
 package io.gpucompute.provider.kubernetes;
 
 import io.gpucompute.provider.GpuProvider;
+import io.gpucompute.provider.ListedWorkload;
 import io.gpucompute.provider.Observation;
 import io.gpucompute.provider.Offer;
 import io.gpucompute.provider.ProbeResult;
@@ -9,6 +10,7 @@ import io.gpucompute.provider.SubmitResult;
 import io.gpucompute.provider.WorkloadKey;
 import io.gpucompute.provider.WorkloadSpec;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The Kubernetes provider of one ProviderConfig: each attempt is one batch/v1 Job on the cluster the operator runs in,
@@ -54,5 +56,10 @@ final class KubernetesGpuProvider implements GpuProvider {
   @Override
   public void cancel(WorkloadKey key) throws ProviderException {
     jobs.cancel(key);
+  }
+
+  @Override
+  public Optional<List<ListedWorkload>> listWorkloads(String installation) throws ProviderException {
+    return Optional.of(jobs.list(installation));
   }
 }

@@ -1,6 +1,7 @@
 package io.gpucompute.provider.local;
 
 import io.gpucompute.provider.GpuProvider;
+import io.gpucompute.provider.ListedWorkload;
 import io.gpucompute.provider.Observation;
 import io.gpucompute.provider.Offer;
 import io.gpucompute.provider.ProbeResult;
@@ -165,6 +166,29 @@ public final class LocalGpuProvider implements GpuProvider {
     });
   }
 
+  /** The workload directories of this ProviderConfig that this installation launched. */
+  @Override
+  public Optional<List<ListedWorkload>> listWorkloads(String installation) throws ProviderException {
+    Path workloadsDir = host.settings().workloadsDir();
+    if (!Files.isDirectory(workloadsDir)) {
+      return Optional.of(List.of());
+    }
+    try (Stream<Path> dirs = Files.list(workloadsDir)) {
+      List<ListedWorkload> listed = new java.util.ArrayList<>();
+      for (WorkloadDirectory dir : dirs.map(WorkloadDirectory::new).toList()) {
+        if (dir.configName().filter(configName::equals).isPresent()
+            && dir.installation().filter(installation::equals).isPresent()) {
+          dir.key().ifPresent(key -> listed.add(new ListedWorkload(key,
+              dir.process().map(LocalGpuProvider::externalId).orElse(null), dir.startedAt().orElse(null))));
+        }
+      }
+      return Optional.of(listed);
+    } catch (IOException | UncheckedIOException e) {
+      throw new ProviderException.Transient("StateDirUnreadable", "cannot list the workload directories in "
+          + workloadsDir + ": " + e.getMessage(), e);
+    }
+  }
+
   @Override
   public void watch(WorkloadListener listener) {
     listeners.add(listener);
@@ -184,7 +208,7 @@ public final class LocalGpuProvider implements GpuProvider {
     WorkloadLauncher.Launched launched;
     Instant startedAt = Instant.now(); // before the start: a quick process may end before launch returns
     try {
-      dir.prepare(key, configName, spec.image(), devices);
+      dir.prepare(key, configName, spec.image(), spec.installation(), devices);
       launched = WorkloadLauncher.launch(dir, command);
     } catch (IOException | UncheckedIOException e) {
       throw new ProviderException.Transient("LaunchFailed",

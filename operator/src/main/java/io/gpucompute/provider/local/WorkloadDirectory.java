@@ -20,8 +20,8 @@ import java.util.Optional;
  * of it, so a fresh instance after an operator restart knows everything.
  *
  * <ul>
- *   <li>{@code workload} - who it is: namespace, name, uid, attempt, ProviderConfig and image (recorded, never
- *       pulled), one per line
+ *   <li>{@code workload} - who it is: namespace, name, uid, attempt, ProviderConfig, image (recorded, never
+ *       pulled) and the operator installation that launched it, one per line
  *   <li>{@code devices} - the GPUs it holds, as in CUDA_VISIBLE_DEVICES
  *   <li>{@code pid} - the wrapper process: {@code <pid> <start ticks>}; present once launched
  *   <li>{@code started-at} - when it was launched (ISO-8601)
@@ -57,13 +57,14 @@ final class WorkloadDirectory {
   }
 
   /** Creates the directory and records who the workload is and which GPUs it gets, before it is launched. */
-  void prepare(WorkloadKey key, String configName, String image, List<GpuDevice> devices) throws IOException {
+  void prepare(WorkloadKey key, String configName, String image, String installation, List<GpuDevice> devices)
+      throws IOException {
     Files.createDirectories(path);
     for (String stale : List.of("exit-code", "cancelled")) {
       Files.deleteIfExists(path.resolve(stale)); // of a launch that failed before it was recorded
     }
     write("workload", String.join("\n", key.namespace(), key.name(), key.uid(), Integer.toString(key.attempt()),
-        configName, image == null ? "" : image) + "\n");
+        configName, image == null ? "" : image, installation == null ? "" : installation) + "\n");
     write("devices", LaunchCommand.cudaVisibleDevices(devices) + "\n");
   }
 
@@ -96,6 +97,12 @@ final class WorkloadDirectory {
   /** The ProviderConfig that launched it. */
   Optional<String> configName() {
     return read("workload").map(text -> text.split("\n")).filter(lines -> lines.length >= 5).map(lines -> lines[4]);
+  }
+
+  /** The operator installation that launched it; empty when it was launched without one. */
+  Optional<String> installation() {
+    return read("workload").map(text -> text.split("\n")).filter(lines -> lines.length >= 7)
+        .map(lines -> lines[6]).filter(id -> !id.isEmpty());
   }
 
   /** The workload's key, as recorded at launch. */

@@ -60,7 +60,7 @@ record PodRequest(ObjectNode input, RunPodGpuTypes.GpuType gpuType) {
       }
     }
     Map<String, String> env = new TreeMap<>(spec.env());
-    checkEnv(env);
+    checkEnv(env, spec.installation() == null ? 1 : 2);
 
     ObjectNode input = Json.MAPPER.createObjectNode();
     input.put("name", spec.key().workloadName());
@@ -85,13 +85,18 @@ record PodRequest(ObjectNode input, RunPodGpuTypes.GpuType gpuType) {
     env.forEach((name, value) -> variables.addObject().put("key", name).put("value", value));
     variables.addObject().put("key", RunOnce.SCRIPT_VARIABLE)
         .put("value", RunOnce.script(spec.key(), argv, settings.markerDir()));
+    if (spec.installation() != null) {
+      variables.addObject().put("key", RunOnce.INSTALLATION_VARIABLE).put("value", spec.installation());
+    }
     return new PodRequest(input, gpu);
   }
 
-  private static void checkEnv(Map<String, String> env) throws ProviderException.InvalidRequest {
-    if (env.size() + 1 > MAX_ENV) {
+  /** @param reserved how many variables the operator adds */
+  private static void checkEnv(Map<String, String> env, int reserved) throws ProviderException.InvalidRequest {
+    if (env.size() + reserved > MAX_ENV) {
       throw new ProviderException.InvalidRequest("TooManyEnvVars", "RunPod allows " + MAX_ENV + " environment "
-          + "variables per pod and the operator needs one (" + RunOnce.SCRIPT_VARIABLE + "); the job has " + env.size());
+          + "variables per pod and the operator needs " + reserved + " (" + RunOnce.SCRIPT_VARIABLE
+          + (reserved > 1 ? ", " + RunOnce.INSTALLATION_VARIABLE : "") + "); the job has " + env.size());
     }
     for (Map.Entry<String, String> variable : env.entrySet()) {
       String name = variable.getKey();
@@ -99,9 +104,9 @@ record PodRequest(ObjectNode input, RunPodGpuTypes.GpuType gpuType) {
         throw new ProviderException.InvalidRequest("InvalidEnv", "environment variable '" + name.replace("\0", "\\0")
             + "' has no name, or a name with '=' or NUL");
       }
-      if (name.equals(RunOnce.SCRIPT_VARIABLE)) {
+      if (name.equals(RunOnce.SCRIPT_VARIABLE) || name.equals(RunOnce.INSTALLATION_VARIABLE)) {
         throw new ProviderException.InvalidRequest("InvalidEnv", "environment variable " + name + " is reserved: it "
-            + "carries the operator's run-once wrapper");
+            + "carries the operator's run-once wrapper or its installation id");
       }
       if (variable.getValue().indexOf('\0') >= 0) {
         throw new ProviderException.InvalidRequest("InvalidEnv", "the value of environment variable " + name

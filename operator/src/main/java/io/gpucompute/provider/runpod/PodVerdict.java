@@ -11,7 +11,9 @@ import java.util.List;
  *
  * <p>RunPod reports no exit code: a pod is RUNNING (its container up once {@code runtime} is set), EXITED (stopped)
  * or gone. The end of the job and its exit code come from the run-once wrapper's exit line in the pod's log
- * ({@link RunOnce}); a pod that stopped or vanished without one was lost.
+ * ({@link RunOnce}); a pod that stopped or vanished without one was lost. A pod bills from its deploy until it is
+ * terminated, whatever its command does, so observations carry no start or end time: the attempt is billed from its
+ * record until the operator sees it end.
  */
 final class PodVerdict {
 
@@ -35,13 +37,12 @@ final class PodVerdict {
     if (outcome != null && outcome.finished()) {
       if (outcome.lost()) {
         return new Observation(WorkloadState.LOST, id, null, "pod " + id + "'s container restarted while the command "
-            + "ran; the run-once guard did not run it again", logTail, outcome.startedAt(), outcome.finishedAt());
+            + "ran; the run-once guard did not run it again", logTail, null, null);
       }
       int code = outcome.exitCode();
       String restarted = outcome.restarted() ? " (the container restarted afterwards; the command was not run again)" : "";
       return new Observation(code == 0 ? WorkloadState.SUCCEEDED : WorkloadState.FAILED, id, code,
-          "the command in pod " + id + " exited with code " + code + restarted, logTail, outcome.startedAt(),
-          outcome.finishedAt());
+          "the command in pod " + id + " exited with code " + code + restarted, logTail, null, null);
     }
     String noLogs = logs != null && !logs.available()
         ? "; logs unavailable (" + logs.unavailable() + "), so the end of the command cannot be seen until they are" : "";
@@ -52,12 +53,12 @@ final class PodVerdict {
               + "the image or starting the container", logTail, null, null);
         }
         return new Observation(WorkloadState.RUNNING, id, null, "pod " + id + describe(pod) + noLogs, logTail,
-            outcome == null ? null : outcome.startedAt(), null);
+            null, null);
       }
       case "EXITED", "TERMINATED" -> {
         return new Observation(WorkloadState.LOST, id, null, "pod " + id + " is " + status + " but its command never "
             + "reported an exit code: it was stopped outside the operator" + noLogs, logTail,
-            outcome == null ? null : outcome.startedAt(), null);
+            null, null);
       }
       default -> {
         return new Observation(WorkloadState.PENDING, id, null, "pod " + id + " is " + status, logTail, null, null);

@@ -26,6 +26,8 @@ import java.util.regex.Pattern;
  */
 final class RunOnce {
 
+  /** The pod environment variable that carries the id of the operator installation that created the pod. */
+  static final String INSTALLATION_VARIABLE = "GPUCOMPUTE_INSTALLATION";
   /** The environment variable that carries the wrapper script. */
   static final String SCRIPT_VARIABLE = "GPUCOMPUTE_RUN";
   /** The pod's start command: evaluates the wrapper. It holds nothing of the job, so it needs no escaping. */

@@ -17,6 +17,7 @@ final class RunPodGraphQl {
   static final String GPU_TYPES = "query GpuTypes { gpuTypes { id displayName memoryInGb secureCloud communityCloud "
       + "securePrice communityPrice } }";
   static final String MY_PODS = "query MyPods { myself { pods { id name desiredStatus } } }";
+  static final String MY_PODS_WITH_ENV = "query MyPodsWithEnv { myself { pods { id name desiredStatus env } } }";
   static final String POD = "query Pod($podId: String!) { pod(input: {podId: $podId}) { id name desiredStatus "
       + "costPerHr gpuCount lastStatusChange machine { gpuDisplayName } runtime { uptimeInSeconds } } }";
   static final String DEPLOY = "mutation PodFindAndDeployOnDemand($input: PodFindAndDeployOnDemandInput!) { "
@@ -65,6 +66,32 @@ final class RunPodGraphQl {
     }
     named.sort(java.util.Comparator.comparing(PodSummary::id));
     return named;
+  }
+
+  /**
+   * Every pod of the account named as a workload whose environment has {@code variable=value}: one call for all pods.
+   * The environment is read only to match that entry; nothing else of it is kept.
+   */
+  List<PodSummary> podsOf(String variable, String value) throws ProviderException {
+    JsonNode pods = execute("MyPodsWithEnv", MY_PODS_WITH_ENV, Json.MAPPER.createObjectNode(), "listing pods")
+        .path("myself").path("pods");
+    if (!pods.isArray()) {
+      throw badShape("listing pods", "myself.pods is not a list");
+    }
+    String entry = variable + "=" + value;
+    List<PodSummary> matching = new ArrayList<>();
+    for (JsonNode pod : pods) {
+      boolean tagged = false;
+      for (JsonNode env : pod.path("env")) {
+        tagged |= entry.equals(env.asText(null));
+      }
+      if (tagged) {
+        matching.add(new PodSummary(pod.path("id").asText(), pod.path("name").asText(), pod.path("desiredStatus")
+            .asText(null)));
+      }
+    }
+    matching.sort(java.util.Comparator.comparing(PodSummary::id));
+    return matching;
   }
 
   /** The pod, or empty when RunPod no longer knows it (terminated). */

@@ -3,6 +3,7 @@ package io.gpucompute.provider.runpod;
 import io.gpucompute.provider.WorkloadLocks;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gpucompute.provider.GpuProvider;
+import io.gpucompute.provider.ListedWorkload;
 import io.gpucompute.provider.Observation;
 import io.gpucompute.provider.Offer;
 import io.gpucompute.provider.ProbeResult;
@@ -24,10 +25,10 @@ import org.slf4j.LoggerFactory;
  * {@link WorkloadKey#workloadName()}, running the job's command once under the {@link RunOnce} wrapper.
  *
  * <p>Its truth is at RunPod: submit looks the pod up by name before deploying, so a crash between the deploy and
- * the operator's status write never makes a second pod, and a fresh instance finds the pods of an earlier one. In
- * memory it keeps a cache of pod ids by key, and (in {@link RunPodMemory}) the final observation of pods it
- * terminated itself: RunPod forgets a terminated pod, so after an operator restart such a workload reads as not
- * found.
+ * the operator's status write never makes a second pod, and a fresh instance finds the pods of an earlier one. A pod
+ * whose command ended keeps running the wrapper's sleep, with the exit line in its log, until the operator has saved
+ * the outcome and cancels it: so any instance of the adapter reads a finished pod as finished, with its exit code.
+ * In memory it keeps only a cache of pod ids by key.
  */
 final class RunPodPodProvider implements GpuProvider {
 
@@ -37,7 +38,6 @@ final class RunPodPodProvider implements GpuProvider {
   private final RunPodGraphQl api;
   private final PodLogs logs;
   private final PodRequest.PodSettings pods;
-  private final Map<WorkloadKey, Observation> results;
   private final WorkloadLocks locks;
   private final Map<WorkloadKey, String> podIds = new ConcurrentHashMap<>();
 
@@ -47,7 +47,6 @@ final class RunPodPodProvider implements GpuProvider {
     this.api = api;
     this.logs = logs;
     this.pods = pods;
-    this.results = memory.results;
     this.locks = memory.locks;
   }
 
@@ -71,10 +70,6 @@ final class RunPodPodProvider implements GpuProvider {
     WorkloadKey key = spec.key();
     PodRequest request = PodRequest.of(spec, pods);
     return locks.withLock(key, () -> {
-      Observation done = results.get(key);
-      if (done != null) {
-        return new SubmitResult(done.externalId(), "the pod already ran and was terminated");
-      }
       Optional<RunPodGraphQl.PodSummary> existing = livePod(key);
       if (existing.isPresent()) {
         log.info("workload {}: RunPod pod {} already exists; not deploying another", key, existing.get().id());
@@ -93,10 +88,6 @@ final class RunPodPodProvider implements GpuProvider {
 
   @Override
   public Observation observe(WorkloadKey key) throws ProviderException {
-    Observation done = results.get(key);
-    if (done != null) {
-      return done;
-    }
     Optional<String> id = podId(key);
     if (id.isEmpty()) {
       return Observation.notFound();
@@ -109,11 +100,7 @@ final class RunPodPodProvider implements GpuProvider {
     boolean started = pod.get().path("runtime").isObject()
         || !"RUNNING".equals(pod.get().path("desiredStatus").asText());
     PodLogs.Read read = started ? logs.read(id.get()) : null;
-    Observation observation = PodVerdict.of(pod.get(), read, key.workloadName());
-    if (observation.state().isFinished()) {
-      finish(key, id.get(), observation);
-    }
-    return observation;
+    return PodVerdict.of(pod.get(), read, key.workloadName());
   }
 
   @Override
@@ -131,17 +118,15 @@ final class RunPodPodProvider implements GpuProvider {
     });
   }
 
-  /** The job ended: terminate its pod now (it only sleeps, and bills), and remember how it ended. */
-  private void finish(WorkloadKey key, String podId, Observation observation) {
-    results.put(key, observation);
-    podIds.remove(key, podId);
-    try {
-      api.terminate(podId);
-      log.info("workload {}: {}; RunPod pod {} terminated", key, observation.message(), podId);
-    } catch (ProviderException e) {
-      log.warn("workload {}: ended, but terminating RunPod pod {} failed ({}); the operator's cancel retries it", key,
-          podId, e.getMessage());
+  /** The pods of this installation: named as workloads and carrying its id in their environment. */
+  @Override
+  public Optional<List<ListedWorkload>> listWorkloads(String installation) throws ProviderException {
+    List<ListedWorkload> listed = new java.util.ArrayList<>();
+    for (RunPodGraphQl.PodSummary pod : api.podsOf(RunOnce.INSTALLATION_VARIABLE, installation)) {
+      WorkloadKey.fromWorkloadName(pod.name(), ListedWorkload.UNKNOWN, ListedWorkload.UNKNOWN)
+          .ifPresent(key -> listed.add(new ListedWorkload(key, pod.id(), null)));
     }
+    return Optional.of(listed);
   }
 
   private Optional<String> podId(WorkloadKey key) throws ProviderException {

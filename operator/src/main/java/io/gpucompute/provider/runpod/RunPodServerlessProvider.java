@@ -25,10 +25,12 @@ import org.slf4j.LoggerFactory;
  * cancelled with {@code POST /cancel/{id}}. The endpoint's own image and GPUs run it; the request's input carries the
  * job's command, args and env.
  *
- * <p>RunPod cannot look a request up by anything but its id, and the contract's {@code observe} gets only the key, so
- * request ids live in the operator's memory ({@link RunPodMemory}, which outlives a rebuild of this provider): after
- * an operator restart a request still running reads as not found (the job retries it), and a crash between
- * {@code /run} and the operator's status write can send a second request.
+ * <p>RunPod finds a request by its id only, so this adapter does not {@link #findsWorkloadsByKey find workloads by
+ * key}: the operator saves the id that {@code /run} returns in the job's status at once, and gives it back to
+ * {@link #observe(WorkloadKey, String)} and {@link #cancel(WorkloadKey, String)}; in memory there is only a cache of
+ * ids. A {@code /run} whose answer is lost after it may have reached RunPod (a timeout, a broken connection, a 5xx
+ * other than 503) ends as {@link ProviderException.OutcomeUnknown}: it is never sent again blindly. Requests that
+ * have ended (COMPLETED, FAILED, TIMED_OUT, CANCELLED) are never cancelled. The orphan sweep cannot list requests.
  */
 final class RunPodServerlessProvider implements GpuProvider {
 
@@ -87,7 +89,20 @@ final class RunPodServerlessProvider implements GpuProvider {
         return new SubmitResult(known.id(), note(spec));
       }
       String what = "sending workload " + key.workloadName() + " to serverless endpoint " + endpointId;
-      RunPodHttp.Reply reply = http.post(endpoints.serverless(endpointId, "run"), body(spec), what);
+      RunPodHttp.Reply reply;
+      try {
+        reply = http.post(endpoints.serverless(endpointId, "run"), body(spec), what);
+      } catch (ProviderException.Transient e) {
+        if (sent(e)) {
+          throw new ProviderException.OutcomeUnknown("the request may have reached RunPod, but no answer came back ("
+              + e.getMessage() + ")", e);
+        }
+        throw e;
+      }
+      if (reply.status() >= 500 && reply.status() != 503) {
+        throw new ProviderException.OutcomeUnknown("RunPod answered HTTP " + reply.status() + " when " + what
+            + ", which does not say whether it queued the request", null);
+      }
       if (reply.status() == 404) {
         throw new ProviderException.InvalidRequest("EndpointNotFound", "RunPod has no serverless endpoint "
             + endpointId + " (HTTP 404 when " + what + ")");
@@ -104,8 +119,18 @@ final class RunPodServerlessProvider implements GpuProvider {
   }
 
   @Override
+  public boolean findsWorkloadsByKey() {
+    return false;
+  }
+
+  @Override
   public Observation observe(WorkloadKey key) throws ProviderException {
-    RunPodMemory.Request request = requests.get(key);
+    return observe(key, null);
+  }
+
+  @Override
+  public Observation observe(WorkloadKey key, String recordedId) throws ProviderException {
+    RunPodMemory.Request request = request(key, recordedId);
     if (request == null) {
       return Observation.notFound();
     }
@@ -120,9 +145,20 @@ final class RunPodServerlessProvider implements GpuProvider {
 
   @Override
   public void cancel(WorkloadKey key) throws ProviderException {
+    cancel(key, null);
+  }
+
+  /** Cancels the request unless it has ended already, and forgets its id. */
+  @Override
+  public void cancel(WorkloadKey key, String recordedId) throws ProviderException {
     locks.withLock(key, () -> {
-      RunPodMemory.Request request = requests.get(key);
+      RunPodMemory.Request request = request(key, recordedId);
       if (request == null) {
+        return null;
+      }
+      Observation now = observe(key, request.id());
+      if (now.state().isFinished() || now.state() == WorkloadState.NOT_FOUND) {
+        requests.remove(key);
         return null;
       }
       String what = "cancelling request " + request.id() + " of serverless endpoint " + request.endpointId();
@@ -132,8 +168,29 @@ final class RunPodServerlessProvider implements GpuProvider {
         RunPodHttp.json(reply, what);
       }
       log.info("workload {}: serverless request {} cancelled", key, request.id());
+      requests.remove(key);
       return null;
     });
+  }
+
+  @Override
+  public void forget(WorkloadKey key, String recordedId) throws ProviderException {
+    cancel(key, recordedId);
+  }
+
+  /** The request of {@code key}: from the id the job's status recorded, else from this process's cache. */
+  private RunPodMemory.Request request(WorkloadKey key, String recordedId) {
+    if (recordedId != null && !recordedId.isBlank()) {
+      return new RunPodMemory.Request(endpointId, recordedId);
+    }
+    return requests.get(key);
+  }
+
+  /** Whether a failed call may have reached RunPod: anything but a refused or unresolvable connection. */
+  private static boolean sent(ProviderException.Transient failure) {
+    Throwable cause = failure.getCause();
+    return cause instanceof java.io.IOException && !(cause instanceof java.net.ConnectException)
+        && !(cause instanceof java.net.UnknownHostException);
   }
 
   /** The request body: {@code {"input": {"workload", "command", "args", "env"}}}. */

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.gpucompute.provider.GpuProvider;
+import io.gpucompute.provider.ListedWorkload;
 import io.gpucompute.provider.Observation;
 import io.gpucompute.provider.Offer;
 import io.gpucompute.provider.ProbeResult;
@@ -19,6 +20,7 @@ import io.gpucompute.provider.kubernetes.JobWorkloads;
 import io.gpucompute.provider.kubernetes.KubeErrors;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,6 +104,11 @@ final class TencentTkeProvider implements GpuProvider {
       jobs.cancel(key);
       return null;
     });
+  }
+
+  @Override
+  public Optional<List<ListedWorkload>> listWorkloads(String installation) throws ProviderException {
+    return Optional.of(withRemote(jobs -> jobs.list(installation)));
   }
 
   @Override

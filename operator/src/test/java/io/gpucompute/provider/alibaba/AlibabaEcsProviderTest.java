@@ -76,6 +76,11 @@ class AlibabaEcsProviderTest {
         .until(() -> provider.observe(key), o -> o.state().isFinished());
   }
 
+  /** The ClientToken of the first RunInstances of {@code key} on the default instance type. */
+  private static String firstToken(WorkloadKey key) {
+    return ClientTokens.of(key.workloadName(), "ecs.gn7i-c8g1.2xlarge", 0);
+  }
+
   private List<String> clientTokens() {
     return ecs.stub().runInstancesRequests().stream().map(r -> r.get("ClientToken")).toList();
   }
@@ -119,7 +124,9 @@ class AlibabaEcsProviderTest {
 
       assertThat(awaitFinished(provider, key).state()).isEqualTo(WorkloadState.SUCCEEDED);
       assertThat(ecs.stub().allInstances()).hasSize(1);
-      assertThat(clientTokens()).containsOnly(key.workloadName());
+      assertThat(clientTokens()).as("a new token after the stock-out, as Alibaba advises").containsExactly(
+          ClientTokens.of(key.workloadName(), "ecs.gn7i-c8g1.2xlarge", 0),
+          ClientTokens.of(key.workloadName(), "ecs.gn7i-c8g1.2xlarge", 1));
     }
   }
 
@@ -188,7 +195,7 @@ class AlibabaEcsProviderTest {
           .satisfies(e -> assertThat(((ProviderException) e).reason()).isEqualTo("Throttled"));
       String id = provider.submit(spec).externalId();
 
-      assertThat(clientTokens()).containsExactly(key.workloadName(), key.workloadName());
+      assertThat(clientTokens()).containsExactly(firstToken(key), firstToken(key));
       assertThat(ecs.stub().instancesOf(key.workloadName())).singleElement().satisfies(i -> assertThat(i.id).isEqualTo(id));
     }
 
@@ -211,7 +218,7 @@ class AlibabaEcsProviderTest {
           .hasMessageContaining("ServiceUnavailable");
       provider.submit(spec);
 
-      assertThat(clientTokens()).hasSize(3).containsOnly(key.workloadName());
+      assertThat(clientTokens()).hasSize(3).containsOnly(firstToken(key));
       assertThat(ecs.stub().instancesOf(key.workloadName())).hasSize(1);
     }
 
@@ -252,7 +259,7 @@ class AlibabaEcsProviderTest {
 
       SubmitResult retried = provider.submit(spec);
 
-      assertThat(clientTokens()).containsExactly(key.workloadName(), key.workloadName());
+      assertThat(clientTokens()).containsExactly(firstToken(key), firstToken(key));
       assertThat(ecs.stub().instancesOf(key.workloadName())).singleElement()
           .satisfies(i -> assertThat(i.id).isEqualTo(retried.externalId()));
     }
@@ -275,7 +282,7 @@ class AlibabaEcsProviderTest {
           .hasMessageContaining("IdempotentParameterMismatch")
           .satisfies(e -> assertThat(((ProviderException) e).reason()).isEqualTo("IdempotentParameterMismatch"));
 
-      assertThat(clientTokens()).containsExactly(key.workloadName(), key.workloadName());
+      assertThat(clientTokens()).containsExactly(firstToken(key), firstToken(key));
       assertThat(ecs.stub().instancesOf(key.workloadName())).singleElement()
           .satisfies(i -> assertThat(i.id).isEqualTo(first));
     }
@@ -324,7 +331,7 @@ class AlibabaEcsProviderTest {
     provider.submit(AlibabaTestSupport.shell(key, "A10", 1, "echo hi", Map.of("TOKEN", "s3cr3t-value")));
 
     Map<String, String> request = ecs.stub().runInstancesRequests().get(0);
-    assertThat(request).containsEntry("ClientToken", key.workloadName())
+    assertThat(request).containsEntry("ClientToken", firstToken(key))
         .containsEntry("InstanceChargeType", "PostPaid").containsEntry("SpotStrategy", "NoSpot")
         .containsEntry("InstanceType", "ecs.gn7i-c8g1.2xlarge").containsEntry("SecurityGroupId", EcsStub.SECURITY_GROUP)
         .containsEntry("VSwitchId", EcsStub.VSWITCH).containsEntry("ZoneId", EcsStub.ZONE)

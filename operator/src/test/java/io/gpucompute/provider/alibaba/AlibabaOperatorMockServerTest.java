@@ -112,10 +112,15 @@ class AlibabaOperatorMockServerTest {
     assertThat(Conditions.find(status.getConditions(), JobCondition.SUBMITTED).orElseThrow().getMessage())
         .contains("submitted as " + instanceId, "ecs.gn7i-c8g1.2xlarge");
     assertThat(ecs.stub().allInstances()).singleElement().satisfies(instance -> {
-      assertThat(instance.clientToken).isEqualTo("gpujob-" + job.getMetadata().getUid() + "-1");
-      assertThat(instance.tags).containsEntry("gpucompute.io/job-uid", job.getMetadata().getUid());
-      assertThat(instance.live()).as("released when the job ended").isFalse();
+      assertThat(instance.clientToken).isEqualTo(ClientTokens.of("gpujob-" + job.getMetadata().getUid() + "-1",
+          "ecs.gn7i-c8g1.2xlarge", 0));
+      assertThat(instance.tags).containsEntry("gpucompute.io/job-uid", job.getMetadata().getUid())
+          .containsKey("gpucompute.io/installation");
     });
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(ecs.stub().allInstances()).singleElement()
+        .satisfies(instance -> assertThat(instance.live()).as("released once the outcome was saved").isFalse()));
+    assertThat(awaitJob("hello", s -> s.getWorkload() != null && s.getWorkload().isReleased()).getStatus().getPhase())
+        .isEqualTo(JobPhase.Succeeded);
     ProviderConfig config = awaitConfig("alibaba", pc -> Conditions.isTrue(pc.getStatus().getConditions(), "Ready"));
     assertThat(config.getStatus().getOffers()).anySatisfy(offer -> {
       assertThat(offer.getGpuType()).isEqualTo("A10");

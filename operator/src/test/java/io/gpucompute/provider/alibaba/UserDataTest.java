@@ -45,7 +45,7 @@ class UserDataTest {
 
   @Test
   void rendersAScriptThatRunsTheJobsContainerOnceWithTheNvidiaRuntime() throws ProviderException {
-    WorkloadSpec spec = new WorkloadSpecs(null).build(job(), 2);
+    WorkloadSpec spec = new WorkloadSpecs(null, null).build(job(), 2);
 
     String script = UserData.render(spec);
 
@@ -100,6 +100,9 @@ class UserDataTest {
     assertThat(done.state()).as("%s", done).isEqualTo(WorkloadState.SUCCEEDED);
     assertThat(done.logTail()).isEqualTo("[arg 'zero']\n[arg\tone]\n[" + tricky + "]");
     assertThat(ecs.stub().instancesOf(key.workloadName())).singleElement()
-        .satisfies(i -> assertThat(i.live()).as("released when it ended").isFalse());
+        .satisfies(i -> assertThat(i.live()).as("kept until the operator releases it").isTrue());
+    provider.cancel(key);
+    assertThat(ecs.stub().instancesOf(key.workloadName())).singleElement()
+        .satisfies(i -> assertThat(i.live()).as("released by the cancel").isFalse());
   }
 }

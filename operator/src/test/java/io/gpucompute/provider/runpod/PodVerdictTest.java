@@ -46,7 +46,7 @@ class PodVerdictTest {
     assertThat(o.state()).isEqualTo(WorkloadState.RUNNING);
     assertThat(o.logTail()).isEqualTo("epoch 1\n");
     assertThat(o.message()).contains("1x RTX 4090", "0.69 USD/h");
-    assertThat(o.startedAt()).isEqualTo(START);
+    assertThat(o.startedAt()).as("a pod bills from its deploy, not its command's start").isNull();
   }
 
   @Test
@@ -64,7 +64,7 @@ class PodVerdictTest {
 
     assertThat(ok.state()).isEqualTo(WorkloadState.SUCCEEDED);
     assertThat(ok.exitCode()).isZero();
-    assertThat(ok.finishedAt()).isEqualTo(END);
+    assertThat(ok.finishedAt()).as("a pod bills until it is terminated, not until its command ends").isNull();
     assertThat(ok.logTail()).isEqualTo("done\n");
     assertThat(failed.state()).isEqualTo(WorkloadState.FAILED);
     assertThat(failed.exitCode()).isEqualTo(137);

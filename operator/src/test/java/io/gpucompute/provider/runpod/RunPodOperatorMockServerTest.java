@@ -106,10 +106,11 @@ class RunPodOperatorMockServerTest {
     assertThat(new java.math.BigDecimal(status.getAccruedCost())).isPositive();
     assertThat(Conditions.find(status.getConditions(), JobCondition.SUBMITTED).orElseThrow().getMessage())
         .contains("submitted as " + podId, "NVIDIA A100 80GB PCIe", "SECURE");
-    assertThat(runpod.stub().allPods()).singleElement().satisfies(pod -> {
-      assertThat(pod.name).isEqualTo("gpujob-" + job.getMetadata().getUid() + "-1");
-      assertThat(pod.live()).isFalse();
-    });
+    assertThat(runpod.stub().allPods()).singleElement()
+        .satisfies(pod -> assertThat(pod.name).isEqualTo("gpujob-" + job.getMetadata().getUid() + "-1"));
+    // The pod is terminated once the outcome is saved, in the reconcile after it.
+    await().atMost(WAIT).untilAsserted(() -> assertThat(runpod.stub().allPods()).singleElement()
+        .satisfies(pod -> assertThat(pod.live()).isFalse()));
     ProviderConfig config = awaitConfig("runpod", pc -> Conditions.isTrue(pc.getStatus().getConditions(), "Ready"));
     assertThat(config.getStatus().getOffers()).anySatisfy(offer -> {
       assertThat(offer.getGpuType()).isEqualTo("A100");

@@ -71,7 +71,8 @@ class RunPodRealApiServerIT {
         client.resource(TestResources.shellJob(namespace, "hello", config, "echo \"$GREETING from RunPod\"", s -> {}))
             .create();
 
-        GpuJob submitted = awaitJob(client, namespace, s -> Conditions.isTrue(s.getConditions(), JobCondition.SUBMITTED));
+        GpuJob submitted = awaitJob(client, namespace, s -> Conditions.isTrue(s.getConditions(), JobCondition.SUBMITTED)
+            && s.getExternalId() != null);
         GpuJob done = awaitJob(client, namespace, s -> s.getPhase() == JobPhase.Succeeded);
 
         GpuJobStatus status = done.getStatus();
@@ -82,7 +83,8 @@ class RunPodRealApiServerIT {
         assertThat(status.getProvider()).isEqualTo("RunPod/" + config);
         assertThat(new BigDecimal(status.getAccruedCost())).isPositive();
         assertThat(Conditions.isTrue(status.getConditions(), JobCondition.COMPLETE)).isTrue();
-        assertThat(runpod.stub().allPods()).singleElement().satisfies(pod -> assertThat(pod.live()).isFalse());
+        await().atMost(WAIT).untilAsserted(() -> assertThat(runpod.stub().allPods()).singleElement()
+            .satisfies(pod -> assertThat(pod.live()).as("released once the outcome was saved").isFalse()));
 
         client.resources(GpuJob.class).inNamespace(namespace).withName("hello").delete();
         await().atMost(WAIT).until(() -> client.resources(GpuJob.class).inNamespace(namespace).withName("hello").get() == null);

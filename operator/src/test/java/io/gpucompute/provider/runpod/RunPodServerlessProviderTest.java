@@ -132,7 +132,48 @@ class RunPodServerlessProviderTest {
 
     assertThat(runpod.stub().liveJobs()).isEmpty();
     assertThat(runpod.stub().job(submitted.externalId()).status).isEqualTo("CANCELLED");
-    assertThat(provider.observe(key).state()).isEqualTo(WorkloadState.LOST);
+    assertThat(provider.observe(key, submitted.externalId()).state()).isEqualTo(WorkloadState.LOST);
+  }
+
+  @Test
+  void aRequestThatHasEndedIsNeverCancelled() throws ProviderException {
+    WorkloadKey key = newKey();
+    SubmitResult submitted = provider.submit(RunPodTestSupport.shell(key, "true"));
+    awaitFinished(key);
+
+    provider.cancel(key, submitted.externalId());
+
+    assertThat(runpod.stub().calls()).noneMatch(call -> call.route().equals("serverless")
+        && call.operationName().equals("cancel"));
+    assertThat(runpod.stub().job(submitted.externalId()).status).isEqualTo("COMPLETED");
+  }
+
+  @Test
+  void aFreshProviderFindsARequestFromTheIdTheJobRecordedAndOnlyFromIt() throws ProviderException {
+    WorkloadKey key = newKey();
+    SubmitResult submitted = provider.submit(RunPodTestSupport.shell(key, "true"));
+    awaitFinished(key);
+
+    GpuProvider afterRestart = new RunPodProviderFactory(RunPodTestSupport.settings(markers)).create("runpod-sls",
+        RunPodTestSupport.spec(runpod.stub(), r -> r.setEndpointId(RunPodStub.ENDPOINT_ID)),
+        RunPodTestSupport.credentials(RunPodStub.API_KEY));
+
+    assertThat(afterRestart.findsWorkloadsByKey()).isFalse();
+    assertThat(afterRestart.observe(key).state()).isEqualTo(WorkloadState.NOT_FOUND);
+    assertThat(afterRestart.observe(key, submitted.externalId()).state()).isEqualTo(WorkloadState.SUCCEEDED);
+  }
+
+  @Test
+  void aRunWhoseAnswerIsLostIsAnUnknownOutcomeAndIsNotSentAgain() throws ProviderException {
+    runpod.stub().fault("serverless:run", RunPodStub.Fault.lostReply(500));
+    WorkloadKey key = newKey();
+
+    assertThatThrownBy(() -> provider.submit(RunPodTestSupport.shell(key, "true")))
+        .isInstanceOf(ProviderException.OutcomeUnknown.class).hasMessageContaining("500");
+    assertThat(runpod.stub().requestsFor(key.workloadName())).as("RunPod queued it").hasSize(1);
+    assertThat(runpod.stub().calls()).filteredOn(call -> call.operationName().equals("run")).hasSize(1);
+    // Only the ledger knows its id: the test cancels it, so nothing is left.
+    provider.cancel(key, runpod.stub().requestsFor(key.workloadName()).get(0).id);
   }
 
   @Test

@@ -154,6 +154,17 @@ final class RunPodStub implements AutoCloseable {
     boolean live() {
       return status.equals("IN_QUEUE") || status.equals("IN_PROGRESS");
     }
+
+    /** Whether the worker's process (or a child of it) still runs. */
+    boolean workerAlive() {
+      StubProcess w = worker;
+      return w != null && !w.treeDead();
+    }
+
+    /** The workload name the request's input carries. */
+    String workload() {
+      return input.path("workload").asText("");
+    }
   }
 
   private final HttpServer server;
@@ -241,6 +252,12 @@ final class RunPodStub implements AutoCloseable {
 
   Job job(String id) {
     return jobs.get(id);
+  }
+
+  /** Every request whose input names workload {@code workloadName}, in the order they came. */
+  List<Job> requestsFor(String workloadName) {
+    return jobs.values().stream().filter(j -> workloadName.equals(j.workload()))
+        .sorted(java.util.Comparator.comparing(j -> j.queuedAt)).toList();
   }
 
   /** Requests not finished. */
@@ -399,6 +416,15 @@ final class RunPodStub implements AutoCloseable {
         expectDocument(document, "query MyPods {", "myself { pods {", "id", "name", "desiredStatus");
         ArrayNode list = data.putObject("myself").putArray("pods");
         livePods().forEach(p -> list.addObject().put("id", p.id).put("name", p.name).put("desiredStatus", p.desiredStatus));
+      }
+      case "MyPodsWithEnv" -> {
+        expectDocument(document, "query MyPodsWithEnv {", "myself { pods {", "id", "name", "desiredStatus", "env");
+        ArrayNode list = data.putObject("myself").putArray("pods");
+        for (Pod p : livePods()) {
+          ArrayNode env = list.addObject().put("id", p.id).put("name", p.name).put("desiredStatus", p.desiredStatus)
+              .putArray("env");
+          p.env.forEach((k, v) -> env.add(k + "=" + v));
+        }
       }
       case "Pod" -> {
         expectDocument(document, "query Pod($podId: String!)", "pod(input: {podId: $podId})", "desiredStatus",
@@ -682,7 +708,14 @@ final class RunPodStub implements AutoCloseable {
     String method = exchange.getRequestMethod();
     JsonNode body = method.equals("POST") ? readJson(exchange) : JSON.createObjectNode();
     calls.add(new Call("serverless", operation, body));
-    if (answerFault(exchange, takeFault("serverless:" + operation))) {
+    Fault fault = takeFault("serverless:" + operation);
+    if (answerFault(exchange, fault)) {
+      return;
+    }
+    if (fault != null && operation.equals("run") && method.equals("POST")) {
+      // The request is queued, and its answer lost.
+      enqueue(body.path("input"));
+      send(exchange, fault.status(), fault.body());
       return;
     }
     if (!endpoint.equals(ENDPOINT_ID)) {
@@ -709,10 +742,15 @@ final class RunPodStub implements AutoCloseable {
       send(exchange, 400, "{\"error\":\"input is required\"}");
       return;
     }
+    Job job = enqueue(input);
+    send(exchange, 200, JSON.createObjectNode().put("id", job.id).put("status", job.status).toString());
+  }
+
+  private Job enqueue(JsonNode input) {
     Job job = new Job("job-" + ids.incrementAndGet(), input);
     jobs.put(job.id, job);
     scheduler.schedule(() -> work(job), CONTAINER_START.toMillis(), TimeUnit.MILLISECONDS);
-    send(exchange, 200, JSON.createObjectNode().put("id", job.id).put("status", job.status).toString());
+    return job;
   }
 
   /** The endpoint's worker: runs the input's command with its env, as a handler that shells out would. */

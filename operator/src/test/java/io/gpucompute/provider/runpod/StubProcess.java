@@ -70,8 +70,10 @@ final class StubProcess {
    * container is gone when RunPod answers podTerminate.
    */
   void kill() {
-    List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
-    tree.add(process.toHandle());
+    // The root first, as a container's whole cgroup dies at once: a wrapper shell killed after its child could still
+    // report the child's death, which a real killed container never does.
+    List<ProcessHandle> tree = new ArrayList<>(List.of(process.toHandle()));
+    tree.addAll(process.descendants().toList());
     tree.forEach(ProcessHandle::destroyForcibly);
     for (ProcessHandle handle : tree) {
       try {

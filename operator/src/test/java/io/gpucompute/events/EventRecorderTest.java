@@ -1,0 +1,90 @@
+package io.gpucompute.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Events are aggregated as kubelet's correlator does: repeats count on one Event. */
+@EnableKubernetesMockClient(crud = true, https = false)
+class EventRecorderTest {
+
+  KubernetesClient client;
+
+  private ConfigMap object(String name) {
+    return client.resource(new ConfigMapBuilder().withNewMetadata().withName(name).withNamespace("team-a")
+        .withUid("uid-" + name).endMetadata().build()).create();
+  }
+
+  private List<Event> events() {
+    return client.v1().events().inNamespace("team-a").list().getItems();
+  }
+
+  @Test
+  void aRepeatedFailureIsOneEventWithACountAndTheLatestMessage() {
+    MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    EventRecorder recorder = new EventRecorder(client, clock, "test");
+    ConfigMap job = object("job");
+
+    recorder.warning(job, "CleanupBlocked", "provider down (1)");
+    clock.now = clock.now.plusSeconds(30);
+    recorder.warning(job, "CleanupBlocked", "provider down (2)");
+    clock.now = clock.now.plusSeconds(30);
+    recorder.warning(job, "CleanupBlocked", "provider down (3)");
+
+    assertThat(events()).singleElement().satisfies(event -> {
+      assertThat(event.getCount()).isEqualTo(3);
+      assertThat(event.getMessage()).isEqualTo("provider down (3)");
+      assertThat(event.getFirstTimestamp()).isEqualTo("2026-01-01T00:00:00Z");
+      assertThat(event.getLastTimestamp()).isEqualTo("2026-01-01T00:01:00Z");
+    });
+  }
+
+  @Test
+  void anotherReasonAnotherObjectOrAQuietSpellGiveNewEvents() {
+    MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    EventRecorder recorder = new EventRecorder(client, clock, "test");
+    ConfigMap first = object("first");
+    ConfigMap second = object("second");
+
+    recorder.warning(first, "CleanupBlocked", "down");
+    recorder.warning(first, "ProviderUnavailable", "down");
+    recorder.warning(second, "CleanupBlocked", "down");
+    clock.now = clock.now.plus(EventRecorder.AGGREGATION_WINDOW).plusSeconds(1);
+    recorder.warning(first, "CleanupBlocked", "down again");
+
+    assertThat(events()).hasSize(4).allSatisfy(event -> assertThat(event.getCount()).isEqualTo(1));
+  }
+
+  /** A clock a test moves. */
+  private static final class MutableClock extends Clock {
+    Instant now;
+
+    MutableClock(Instant now) {
+      this.now = now;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+}
