@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +43,8 @@ public final class OrphanSweeper {
   private final Duration grace;
   private final Metrics metrics;
   private final Map<String, Instant> lastSweep = new ConcurrentHashMap<>();
+  /** By ProviderConfig uid: when each workload without a job was first seen so, for those without a creation time. */
+  private final Map<String, Map<String, Instant>> firstSeen = new ConcurrentHashMap<>();
 
   /**
    * @param installation this installation's id, which its workloads are tagged with
@@ -80,7 +83,16 @@ public final class OrphanSweeper {
     if (listed.isEmpty()) {
       return;
     }
-    List<ListedWorkload> orphans = OrphanRule.orphans(listed.get(), jobs::exists, now, grace);
+    Map<String, Instant> seen = firstSeen.computeIfAbsent(uid, u -> new ConcurrentHashMap<>());
+    Set<String> jobless = new java.util.HashSet<>();
+    for (ListedWorkload workload : listed.get()) {
+      if (!jobs.exists(workload.key().uid())) {
+        jobless.add(workload.key().workloadName());
+        seen.putIfAbsent(workload.key().workloadName(), now);
+      }
+    }
+    seen.keySet().retainAll(jobless);
+    List<ListedWorkload> orphans = OrphanRule.orphans(listed.get(), jobs::exists, seen::get, now, grace);
     if (orphans.isEmpty()) {
       metrics.swept(label, 0, 0);
       return;
@@ -111,8 +123,19 @@ public final class OrphanSweeper {
     recorder.warning(config, delete ? "OrphansDeleted" : "OrphansFound", message);
   }
 
+  /** How soon the sweep of the ProviderConfig with uid {@code uid} is due (zero when it is due now). */
+  public Duration dueIn(String uid) {
+    Instant last = lastSweep.get(uid);
+    if (last == null) {
+      return Duration.ZERO;
+    }
+    Duration left = Duration.between(clock.instant(), last.plus(interval));
+    return left.isNegative() ? Duration.ZERO : left;
+  }
+
   /** Forgets the sweep schedule of a ProviderConfig that is gone. */
   public void forget(String uid) {
     lastSweep.remove(uid);
+    firstSeen.remove(uid);
   }
 }

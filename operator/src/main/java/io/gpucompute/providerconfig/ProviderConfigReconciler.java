@@ -130,7 +130,9 @@ public class ProviderConfigReconciler implements Reconciler<ProviderConfig>, Cle
 
     UpdateControl<ProviderConfig> control = status.equals(before) ? UpdateControl.noUpdate()
         : UpdateControl.patchStatus(statusPatch(config, status));
-    return control.rescheduleAfter(recountSoon.remove(name) ? RECOUNT_DELAY : probeInterval);
+    Duration next = recountSoon.remove(name) ? RECOUNT_DELAY : probeInterval;
+    Duration sweep = sweeper.dueIn(config.getMetadata().getUid());
+    return control.rescheduleAfter(outcome.ready() && sweep.compareTo(next) < 0 ? sweep.plusMillis(100) : next);
   }
 
   /**

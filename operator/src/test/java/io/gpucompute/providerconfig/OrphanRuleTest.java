@@ -7,6 +7,7 @@ import io.gpucompute.provider.WorkloadKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,7 +26,8 @@ class OrphanRuleTest {
         Arguments.of("no job, exactly the grace period old", "gone-job", NOW.minus(GRACE), true),
         Arguments.of("no job, younger than the grace period (its job may not be cached yet)", "gone-job",
             NOW.minus(Duration.ofMinutes(9)), false),
-        Arguments.of("no job, no creation time reported", "gone-job", null, true));
+        Arguments.of("no job, no creation time, seen jobless for the grace period", "gone-job", null, true),
+        Arguments.of("no job, no creation time, seen jobless only just now", "fresh-job", null, false));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -34,7 +36,10 @@ class OrphanRuleTest {
       boolean orphan) {
     ListedWorkload workload = new ListedWorkload(new WorkloadKey("ns", "job", jobUid, 1), "id-1", createdAt);
 
-    List<ListedWorkload> orphans = OrphanRule.orphans(List.of(workload), Set.of("live-job")::contains, NOW, GRACE);
+    Map<String, Instant> firstSeen = Map.of("gpujob-gone-job-1", NOW.minus(GRACE), "gpujob-fresh-job-1", NOW);
+
+    List<ListedWorkload> orphans = OrphanRule.orphans(List.of(workload), Set.of("live-job")::contains,
+        firstSeen::get, NOW, GRACE);
 
     assertThat(orphans.contains(workload)).isEqualTo(orphan);
   }

@@ -70,7 +70,12 @@ final class RunPodStub implements AutoCloseable {
   private static final Duration LOG_FOLLOW = Duration.ofSeconds(2);
 
   /** One request the stub answered. */
-  record Call(String route, String operationName, JsonNode variables) {}
+  record Call(String route, String operationName, JsonNode variables, Instant at) {
+
+    Call(String route, String operationName, JsonNode variables) {
+      this(route, operationName, variables, Instant.now());
+    }
+  }
 
   /** A planned misbehaviour of the next request to a route. */
   record Fault(int status, String body, boolean hangs, boolean afterEffect) {
@@ -87,6 +92,14 @@ final class RunPodStub implements AutoCloseable {
     /** Do what was asked, then answer {@code status}: the reply is lost, the effect is not. */
     static Fault lostReply(int status) {
       return new Fault(status, "{\"errors\":[{\"message\":\"upstream timed out\"}]}", false, true);
+    }
+
+    /**
+     * Do what was asked, then hold the reply until {@link RunPodStub#releaseHeld} (or the stub closes): the caller
+     * waits with the effect already made, for a test to kill it in between.
+     */
+    static Fault effectThenHold() {
+      return new Fault(503, "{\"errors\":[{\"message\":\"held by the test\"}]}", true, true);
     }
   }
 
@@ -177,6 +190,13 @@ final class RunPodStub implements AutoCloseable {
   private final Map<String, Deque<Fault>> faults = new ConcurrentHashMap<>();
   private final Set<String> noCapacity = ConcurrentHashMap.newKeySet();
   private final CountDownLatch closing = new CountDownLatch(1);
+  private volatile CountDownLatch held = new CountDownLatch(1);
+  private final AtomicInteger holding = new AtomicInteger();
+  /** While set, every request waits (a timeout) or answers 503, and does nothing: the provider is down. */
+  private volatile Outage outage;
+
+  /** How requests fail during an outage: each {@code hangEvery}-th one hangs until the outage ends, the rest 503. */
+  record Outage(int hangEvery, CountDownLatch over, AtomicInteger seen) {}
   private final AtomicInteger ids = new AtomicInteger();
   private volatile boolean logsAvailable = true;
   private volatile boolean logHeartbeats = true;
@@ -209,6 +229,35 @@ final class RunPodStub implements AutoCloseable {
   /** The next request to {@code route} ("graphql:OperationName", "logs", "serverless:run", ...) misbehaves. */
   void fault(String route, Fault fault) {
     faults.computeIfAbsent(route, r -> new ArrayDeque<>()).add(fault);
+  }
+
+  /** Answers the requests held by {@link Fault#effectThenHold} (with the fault's status). */
+  void releaseHeld() {
+    CountDownLatch latch = held;
+    held = new CountDownLatch(1);
+    latch.countDown();
+  }
+
+  /** How many requests are held now. */
+  int holding() {
+    return holding.get();
+  }
+
+  /**
+   * Takes the provider down: every request (GraphQL, logs, serverless) answers 503, and every {@code hangEvery}-th
+   * one hangs until {@link #endOutage} (a timeout at the caller), without doing anything.
+   */
+  void startOutage(int hangEvery) {
+    outage = new Outage(hangEvery, new CountDownLatch(1), new AtomicInteger());
+  }
+
+  /** Brings the provider back; requests that hung answer 503. */
+  void endOutage() {
+    Outage current = outage;
+    outage = null;
+    if (current != null) {
+      current.over().countDown();
+    }
   }
 
   /** Deploys of {@code gpuTypeId} fail for lack of capacity while set. */
@@ -295,10 +344,35 @@ final class RunPodStub implements AutoCloseable {
     }
   }
 
+  /**
+   * Deletes the run-once markers the pods' wrapper left on this host (pods here are local processes), for a wrapper
+   * given a marker directory outside a test's own temporary directory.
+   */
+  private void deleteMarkers() {
+    java.util.regex.Pattern markerLine = java.util.regex.Pattern.compile("^d='([^']+)'$", java.util.regex.Pattern.MULTILINE);
+    for (Pod pod : allPods()) {
+      java.util.regex.Matcher m = markerLine.matcher(pod.env.getOrDefault("GPUCOMPUTE_RUN", ""));
+      if (m.find()) {
+        java.nio.file.Path marker = java.nio.file.Path.of(m.group(1));
+        try (var files = java.nio.file.Files.walk(marker)) {
+          for (java.nio.file.Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            java.nio.file.Files.deleteIfExists(file);
+          }
+        } catch (java.nio.file.NoSuchFileException gone) {
+          // never made, or deleted already
+        } catch (IOException e) {
+          violation("could not delete the markers in " + marker + ": " + e);
+        }
+      }
+    }
+  }
+
   /** Kills every process and stops serving; the ledger stays readable. */
   @Override
   public void close() {
     closing.countDown();
+    held.countDown();
+    endOutage();
     server.stop(0);
     allPods().forEach(p -> {
       StubProcess c = p.container;
@@ -314,9 +388,22 @@ final class RunPodStub implements AutoCloseable {
     });
     scheduler.shutdownNow();
     handlers.shutdownNow();
+    deleteMarkers();
   }
 
   // ----- HTTP ----------------------------------------------------------------------------------------------------
+
+  /** Answers a request while the provider is down: 503, or a wait until the outage ends and then 503. */
+  private void down(HttpExchange exchange, Outage current) throws IOException {
+    if (current.hangEvery() > 0 && current.seen().incrementAndGet() % current.hangEvery() == 0) {
+      try {
+        current.over().await(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    send(exchange, 503, "{\"errors\":[{\"message\":\"upstream connect error: service unavailable\"}]}");
+  }
 
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
@@ -336,6 +423,11 @@ final class RunPodStub implements AutoCloseable {
         return;
       }
       String path = exchange.getRequestURI().getPath();
+      if (outage != null) {
+        calls.add(new Call("outage", path, JSON.createObjectNode()));
+        down(exchange, outage);
+        return;
+      }
       if (path.equals("/graphql")) {
         graphql(exchange);
       } else if (path.startsWith("/v2/pods/") && path.endsWith("/logs")) {
@@ -357,6 +449,19 @@ final class RunPodStub implements AutoCloseable {
   }
 
   /** Applies a planned fault of {@code route}; returns the fault when it replaced the answer. */
+  /** Holds the calling request until {@link #releaseHeld} or the stub closes. */
+  private void awaitRelease() {
+    CountDownLatch latch = held;
+    holding.incrementAndGet();
+    try {
+      latch.await(120, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      holding.decrementAndGet();
+    }
+  }
+
   private Fault takeFault(String route) {
     Deque<Fault> planned = faults.get(route);
     return planned == null ? null : planned.poll();
@@ -459,6 +564,9 @@ final class RunPodStub implements AutoCloseable {
       answer.set("errors", errors);
     }
     if (fault != null) {
+      if (fault.hangs()) {
+        awaitRelease();
+      }
       send(exchange, fault.status(), fault.body());
       return;
     }
