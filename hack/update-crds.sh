@@ -5,7 +5,9 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-./mvnw -q -B process-classes -pl operator -am
+# process-test-classes: the CRD generator runs at process-classes, then the build-only PrinterColumnOrder (test
+# sources) puts their printer columns in declaration order.
+./mvnw -q -B process-test-classes -pl operator -am
 generated=operator/target/classes/META-INF/fabric8
 for crd in gpujobs.gpucompute.io providerconfigs.gpucompute.io gpudags.gpucompute.io; do
   cp "$generated/$crd-v1.yml" "crds/$crd.yaml"
