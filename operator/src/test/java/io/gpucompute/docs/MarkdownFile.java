@@ -5,7 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -78,6 +80,32 @@ final class MarkdownFile {
       }
     });
     return anchors;
+  }
+
+  /**
+   * The first cells of the rows of every table whose header's first cell is {@code header}, with their line
+   * numbers, in file order.
+   */
+  Map<Integer, String> firstCellsOfTables(String header) {
+    Map<Integer, String> cells = new LinkedHashMap<>();
+    boolean inTable = false;
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i).trim();
+      if (!line.startsWith("|")) {
+        inTable = false;
+      } else if (!inTable && i + 1 < lines.size() && lines.get(i + 1).trim().matches("\\|[-:| ]+\\|")) {
+        inTable = cells(line).get(0).equals(header);
+        i++; // the delimiter row
+      } else if (inTable) {
+        cells.put(i + 1, cells(line).get(0));
+      }
+    }
+    return cells;
+  }
+
+  private static List<String> cells(String row) {
+    String inner = row.substring(1, row.endsWith("|") ? row.length() - 1 : row.length());
+    return Arrays.stream(inner.split("(?<!\\\\)\\|", -1)).map(String::trim).toList();
   }
 
   /** GitHub's anchor of a heading: its text without links' targets, lower case, only letters, digits, - and _. */
