@@ -107,7 +107,7 @@ stop_operator() {
 
 # Succeeds when the operator's /readyz at URL $1 answers ok.
 operator_ready() {
-  [[ "$(curl -fsS --max-time 2 "$1" 2>/dev/null)" == ok ]]
+  [[ "$(curl -fsS --noproxy "*" --max-time 2 "$1" 2>/dev/null)" == ok ]]
 }
 
 # Starts the operator jar in the background, in its own session (so it
