@@ -36,12 +36,18 @@ set -euo pipefail
 
 HACK_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "${HACK_DIR}/.." && pwd)"
+# shellcheck source=hack/lib/log.sh
+source "${HACK_DIR}/lib/log.sh"
+# shellcheck source=hack/lib/process.sh
+source "${HACK_DIR}/lib/process.sh"
+# shellcheck source=hack/lib/state-dir.sh
+source "${HACK_DIR}/lib/state-dir.sh"
+# shellcheck source=hack/lib/ports.sh
+source "${HACK_DIR}/lib/ports.sh"
 # shellcheck source=hack/lib/kube-binaries.sh
 source "${HACK_DIR}/lib/kube-binaries.sh"
 
 COMPONENTS=(etcd kube-apiserver kube-controller-manager)
-# Marks a directory as ours, so `up` never wipes a directory it did not create.
-STATE_MARKER=.gpucompute-control-plane
 SERVICE_CLUSTER_IP_RANGE=10.0.0.0/24
 # The first address of the range: the ClusterIP of the `kubernetes` Service.
 KUBERNETES_SERVICE_IP=10.0.0.1
@@ -50,18 +56,11 @@ SERVICE_ACCOUNT_ISSUER=https://kubernetes.default.svc.cluster.local
 START_TIMEOUT="${CONTROL_PLANE_START_TIMEOUT:-120}"
 STOP_TIMEOUT="${CONTROL_PLANE_STOP_TIMEOUT:-15}"
 
-usage() {
-  sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'
-}
-
-log() { echo "control-plane: $*" >&2; }
-die() { echo "control-plane: ERROR: $*" >&2; exit 1; }
+usage() { print_usage "${BASH_SOURCE[0]}"; }
 
 # Resolves CONTROL_PLANE_DIR to an absolute path and derives the other paths.
 init_paths() {
-  local dir="${CONTROL_PLANE_DIR:-${REPO_ROOT}/.control-plane}"
-  mkdir -p "${dir}"
-  STATE_DIR="$(cd "${dir}" && pwd -P)"
+  STATE_DIR="$(state_dir_path "${REPO_ROOT}/.control-plane")"
   PKI_DIR="${STATE_DIR}/pki"
   LOG_DIR="${STATE_DIR}/logs"
   PID_DIR="${STATE_DIR}/pids"
@@ -74,30 +73,16 @@ init_paths() {
 # ---------------------------------------------------------------------------
 # Processes
 
-# Succeeds when $1 is a live (non-zombie) process. (Builtins only: `down`
-# scans all of /proc with it.)
-pid_alive() {
-  local pid=$1 stat state
-  [[ ${pid} =~ ^[0-9]+$ ]] || return 1
-  { read -r stat <"/proc/${pid}/stat"; } 2>/dev/null || return 1
-  # The field after "(comm) " is the state; Z (zombie) and X (dead) are gone.
-  state=${stat##*) }
-  state=${state%% *}
-  [[ -n ${state} && ${state} != Z && ${state} != X ]]
-}
-
 # Succeeds when pid $1 runs binary $2 with a command line that refers to this
 # state directory (all our components get paths under it), i.e. it is ours.
 pid_is_ours() {
   local pid=$1 name=$2 comm arg
-  local -a argv=()
   pid_alive "${pid}" || return 1
   # Cheap filter first: comm is the executable name truncated to 15 chars.
   { read -r comm <"/proc/${pid}/comm"; } 2>/dev/null || return 1
   [[ ${comm} == "${name:0:15}" ]] || return 1
-  { mapfile -d '' argv <"/proc/${pid}/cmdline"; } 2>/dev/null || return 1
-  ((${#argv[@]} > 0)) && [[ ${argv[0]##*/} == "${name}" ]] || return 1
-  for arg in "${argv[@]}"; do
+  read_pid_argv "${pid}" && [[ ${PID_ARGV[0]##*/} == "${name}" ]] || return 1
+  for arg in "${PID_ARGV[@]}"; do
     [[ ${arg} == *"${STATE_DIR}/"* ]] && return 0
   done
   return 1
@@ -114,27 +99,9 @@ find_our_pids() {
   done
 }
 
-# Stops pid $1 (named $2): SIGTERM, wait up to STOP_TIMEOUT, then SIGKILL.
-stop_pid() {
-  local pid=$1 name=$2 waited=0
-  pid_is_ours "${pid}" "${name}" || return 0
-  log "stopping ${name} (pid ${pid})"
-  kill -TERM "${pid}" 2>/dev/null || true
-  while pid_alive "${pid}" && ((waited < STOP_TIMEOUT * 10)); do
-    sleep 0.1
-    waited=$((waited + 1))
-  done
-  if pid_alive "${pid}"; then
-    log "${name} (pid ${pid}) ignored SIGTERM for ${STOP_TIMEOUT}s; sending SIGKILL"
-    kill -KILL "${pid}" 2>/dev/null || true
-    waited=0
-    while pid_alive "${pid}" && ((waited < 100)); do
-      sleep 0.1
-      waited=$((waited + 1))
-    done
-    pid_alive "${pid}" && die "could not stop ${name} (pid ${pid})"
-  fi
-  return 0
+# Stops component $2 with pid $1, if that pid is still the component of this state directory.
+stop_component() {
+  stop_pid "$1" "$2" "${STOP_TIMEOUT}" pid_is_ours "$2" || die "could not stop $2 (pid $1)"
 }
 
 # Starts "$@" in the background in its own session (so it outlives this
@@ -178,47 +145,6 @@ wait_for() {
     ((SECONDS < deadline)) || fail_component "${name}" "timed out after ${START_TIMEOUT}s waiting for ${what}"
     sleep 0.25
   done
-}
-
-# ---------------------------------------------------------------------------
-# Ports
-
-# Succeeds when nothing can be reached on, and we can bind, 127.0.0.1:$1.
-port_is_free() {
-  local port=$1
-  if (exec 3<>"/dev/tcp/127.0.0.1/${port}") 2>/dev/null; then
-    return 1 # something listens there
-  fi
-  if command -v python3 >/dev/null 2>&1; then
-    python3 - "${port}" <<'EOF' 2>/dev/null
-import socket, sys
-s = socket.socket()
-s.bind(("127.0.0.1", int(sys.argv[1])))
-s.close()
-EOF
-  fi
-}
-
-PICKED_PORTS=" "
-# Sets variable $1 to a free port below the kernel's ephemeral range (so that outgoing
-# connections, e.g. apiserver -> etcd, cannot grab it before our server binds),
-# never one picked earlier in this run.
-pick_free_port() {
-  local var=$1 low=20000 high=32000 range port tries
-  if [[ -r /proc/sys/net/ipv4/ip_local_port_range ]]; then
-    read -r range _ </proc/sys/net/ipv4/ip_local_port_range
-    if ((range > 11000 && range - 1 < high)); then high=$((range - 1)); low=$((range > 21000 ? range - 10000 : 10000)); fi
-  fi
-  for ((tries = 0; tries < 200; tries++)); do
-    port=$((low + (RANDOM * 32768 + RANDOM) % (high - low)))
-    [[ ${PICKED_PORTS} == *" ${port} "* ]] && continue
-    if port_is_free "${port}"; then
-      PICKED_PORTS+="${port} "
-      printf -v "${var}" '%s' "${port}"
-      return 0
-    fi
-  done
-  die "found no free port on 127.0.0.1 in ${low}-${high}"
 }
 
 # ---------------------------------------------------------------------------
@@ -372,11 +298,11 @@ cmd_down() {
   # Reverse start order: controller-manager, apiserver, etcd.
   for name in kube-controller-manager kube-apiserver etcd; do
     if pid="$(component_pid "${name}")" && [[ -n ${pid} ]]; then
-      stop_pid "${pid}" "${name}"
+      stop_component "${pid}" "${name}"
     fi
     # Backstop: processes of this directory whose pid file was lost.
     for pid in $(find_our_pids "${name}"); do
-      stop_pid "${pid}" "${name}"
+      stop_component "${pid}" "${name}"
     done
     rm -f "${PID_DIR}/${name}.pid"
   done
@@ -388,12 +314,10 @@ cmd_down() {
 
 # Empties the state directory, refusing one that is not ours.
 reset_state_dir() {
-  if [[ ! -f ${STATE_DIR}/${STATE_MARKER} ]] && [[ -n "$(ls -A "${STATE_DIR}")" ]]; then
-    die "${STATE_DIR} is not empty and was not created by this script; refusing to wipe it (set CONTROL_PLANE_DIR)"
-  fi
+  state_dir_is_ours "${STATE_DIR}" \
+    || die "${STATE_DIR} is not empty and was not created by hack/; refusing to wipe it (set CONTROL_PLANE_DIR)"
   cmd_down
-  find "${STATE_DIR}" -mindepth 1 -maxdepth 1 -exec rm -rf {} +
-  touch "${STATE_DIR}/${STATE_MARKER}"
+  state_dir_wipe "${STATE_DIR}"
   mkdir -p "${LOG_DIR}" "${PID_DIR}" "${ETCD_DATA_DIR}"
   chmod 0700 "${ETCD_DATA_DIR}"
 }

@@ -15,13 +15,16 @@
 set -euo pipefail
 
 HACK_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=hack/lib/log.sh
+source "${HACK_DIR}/lib/log.sh"
 # shellcheck source=hack/lib/kube-binaries.sh
 source "${HACK_DIR}/lib/kube-binaries.sh"
 
 # What the control plane needs at run time: etcd (Debian's etcd-server ships
 # /usr/bin/etcd), openssl for the certificates, curl + jq for readiness checks,
-# lua5.1 for the tests of the Argo CD health checks (docs/argocd/*.lua).
-RUNTIME_PACKAGES=(etcd-server openssl jq curl ca-certificates lua5.1)
+# lua5.1 for the tests of the Argo CD health checks (docs/argocd/*.lua), and
+# the linter that .ci/run runs on the shell scripts (shellcheck).
+RUNTIME_PACKAGES=(etcd-server openssl jq curl ca-certificates lua5.1 shellcheck)
 # What building kube-apiserver/kube-controller-manager from the distribution's
 # `kubernetes` source package needs. reflect2's Debian package provides the
 # 1.0.2 sources that replace the vendored 1.0.1 (see hack/lib/kube-binaries.sh).
@@ -31,12 +34,7 @@ BUILD_PACKAGES=(golang-go rsync make dpkg-dev golang-github-modern-go-reflect2-d
 DEB_SRC_LIST=/etc/apt/sources.list.d/gpucompute-deb-src.list
 DEB_SRC_SOURCES=/etc/apt/sources.list.d/gpucompute-deb-src.sources
 
-usage() {
-  sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
-}
-
-log() { echo "install-deps: $*" >&2; }
-die() { echo "install-deps: ERROR: $*" >&2; exit 1; }
+usage() { print_usage "${BASH_SOURCE[0]}"; }
 
 # Runs a command as root: directly when we are root, else through sudo.
 as_root() {

@@ -9,7 +9,9 @@
 #                     127.0.0.1 (hack/control-plane.sh up; the first run builds
 #                     kube-apiserver, about 5 minutes on 2 cores)
 #                  2. builds the operator (./mvnw package), applies crds/ and
-#                     starts the operator jar in the background
+#                     starts the operator jar in the background, its health
+#                     server on 127.0.0.1 only, and waits until its /readyz
+#                     answers ok
 #                  3. applies examples/quickstart/ (a Local ProviderConfig and
 #                     the hello GpuJob)
 #                  4. waits until hello is Complete, then prints
@@ -28,11 +30,23 @@
 #                       kubeconfig, operator.log, operator.pid and local-state/
 #   KUBECTL, JAVA       the kubectl and java to run (default: from PATH)
 #   QUICKSTART_WAIT     how long to wait for the hello job (default 180s)
-#   GPUCOMPUTE_*        passed on to the operator (see docs/operations.md)
+#   QUICKSTART_SKIP_BUILD=true  run operator/target/gpu-compute-operator.jar
+#                       as it is, without ./mvnw package (the e2e test does)
+#   GPUCOMPUTE_*        passed on to the operator (see docs/operations.md);
+#                       GPUCOMPUTE_HEALTH_BIND_ADDRESS defaults to 127.0.0.1
+#                       and GPUCOMPUTE_HEALTH_PORT to a free port here
 set -euo pipefail
 
 HACK_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "${HACK_DIR}/.." && pwd)"
+# shellcheck source=hack/lib/log.sh
+source "${HACK_DIR}/lib/log.sh"
+# shellcheck source=hack/lib/process.sh
+source "${HACK_DIR}/lib/process.sh"
+# shellcheck source=hack/lib/state-dir.sh
+source "${HACK_DIR}/lib/state-dir.sh"
+# shellcheck source=hack/lib/ports.sh
+source "${HACK_DIR}/lib/ports.sh"
 # shellcheck source=hack/lib/kube-binaries.sh
 source "${HACK_DIR}/lib/kube-binaries.sh"
 
@@ -42,23 +56,16 @@ WAIT="${QUICKSTART_WAIT:-180s}"
 OPERATOR_JAR="${REPO_ROOT}/operator/target/gpu-compute-operator.jar"
 OPERATOR_START_TIMEOUT=120
 OPERATOR_STOP_TIMEOUT=30
-# The marker hack/control-plane.sh leaves in a state directory it may wipe.
-STATE_MARKER=.gpucompute-control-plane
 
-log() { echo "quickstart: $*" >&2; }
-die() { echo "quickstart: ERROR: $*" >&2; exit 1; }
-
-usage() {
-  sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'
-}
+usage() { print_usage "${BASH_SOURCE[0]}"; }
 
 init_paths() {
-  local dir="${CONTROL_PLANE_DIR:-${REPO_ROOT}/.control-plane}"
-  mkdir -p "${dir}"
-  STATE_DIR="$(cd "${dir}" && pwd -P)"
+  STATE_DIR="$(state_dir_path "${REPO_ROOT}/.control-plane")"
   KUBECONFIG_PATH="${STATE_DIR}/kubeconfig"
   OPERATOR_LOG="${STATE_DIR}/operator.log"
   OPERATOR_PID_FILE="${STATE_DIR}/operator.pid"
+  # The operator's /readyz, as a URL.
+  OPERATOR_READYZ_FILE="${STATE_DIR}/operator.readyz"
   LOCAL_STATE_DIR="${STATE_DIR}/local-state"
   # "local" (our control plane) or "current-context:<context>".
   MODE_FILE="${STATE_DIR}/quickstart.mode"
@@ -69,14 +76,7 @@ init_paths() {
 
 # Succeeds when pid $1 is alive and runs our operator jar.
 is_operator_pid() {
-  local pid=$1 arg
-  local -a argv=()
-  [[ ${pid} =~ ^[0-9]+$ ]] || return 1
-  { mapfile -d '' argv <"/proc/${pid}/cmdline"; } 2>/dev/null || return 1
-  for arg in "${argv[@]}"; do
-    [[ ${arg} == "${OPERATOR_JAR}" ]] && return 0
-  done
-  return 1
+  pid_alive "$1" && pid_has_arg "$1" "${OPERATOR_JAR}"
 }
 
 operator_pid() {
@@ -98,43 +98,46 @@ print_operator_log_tail() {
 # Stops the operator (SIGTERM, then SIGKILL); its workloads keep running, so
 # callers delete the jobs first.
 stop_operator() {
-  local pid waited=0
-  if ! pid="$(operator_pid)"; then
-    rm -f "${OPERATOR_PID_FILE}"
-    return 0
+  local pid
+  if pid="$(operator_pid)"; then
+    stop_pid "${pid}" "the operator" "${OPERATOR_STOP_TIMEOUT}" is_operator_pid || die "could not stop the operator"
   fi
-  log "stopping the operator (pid ${pid})"
-  kill -TERM "${pid}" 2>/dev/null || true
-  while is_operator_pid "${pid}" && ((waited < OPERATOR_STOP_TIMEOUT * 10)); do
-    sleep 0.1
-    waited=$((waited + 1))
-  done
-  if is_operator_pid "${pid}"; then
-    log "the operator ignored SIGTERM for ${OPERATOR_STOP_TIMEOUT}s; sending SIGKILL"
-    kill -KILL "${pid}" 2>/dev/null || true
-  fi
-  rm -f "${OPERATOR_PID_FILE}"
+  rm -f "${OPERATOR_PID_FILE}" "${OPERATOR_READYZ_FILE}"
+}
+
+# Succeeds when the operator's /readyz at URL $1 answers ok.
+operator_ready() {
+  [[ "$(curl -fsS --noproxy "*" --max-time 2 "$1" 2>/dev/null)" == ok ]]
 }
 
 # Starts the operator jar in the background, in its own session (so it
-# outlives this script), and waits until it has started or died.
+# outlives this script), and waits until its /readyz answers ok, or it died.
+# Its health server listens on 127.0.0.1 (not on every interface), on a free
+# port, unless GPUCOMPUTE_HEALTH_BIND_ADDRESS / GPUCOMPUTE_HEALTH_PORT say otherwise.
 start_operator() {
+  # (Not named "port": pick_free_port sets the variable it is given, and has a local of that name.)
+  local address="${GPUCOMPUTE_HEALTH_BIND_ADDRESS:-127.0.0.1}" health_port="${GPUCOMPUTE_HEALTH_PORT:-}" host readyz
+  [[ -n ${health_port} ]] || pick_free_port health_port
+  ((health_port > 0)) || die "the quick start waits on the operator's /readyz: GPUCOMPUTE_HEALTH_PORT must not be 0"
+  host="${address}"
+  [[ ${host} == *:* ]] && host="[${host}]"
+  [[ ${host} == 0.0.0.0 || ${host} == "[::]" ]] && host=127.0.0.1
+  readyz="http://${host}:${health_port}/readyz"
   mkdir -p "${LOCAL_STATE_DIR}"
-  log "starting the operator (log: ${OPERATOR_LOG})"
-  # GPUCOMPUTE_HEALTH_PORT=0: no health server, which would listen on every
-  # interface; readiness is its "started" log line instead.
-  GPUCOMPUTE_STATE_DIR="${LOCAL_STATE_DIR}" GPUCOMPUTE_HEALTH_PORT=0 \
-    setsid "${JAVA}" -jar "${OPERATOR_JAR}" >"${OPERATOR_LOG}" 2>&1 </dev/null &
+  log "starting the operator (log: ${OPERATOR_LOG}; health: ${address} port ${health_port})"
+  GPUCOMPUTE_STATE_DIR="${LOCAL_STATE_DIR}" GPUCOMPUTE_HEALTH_BIND_ADDRESS="${address}" \
+    GPUCOMPUTE_HEALTH_PORT="${health_port}" setsid "${JAVA}" -jar "${OPERATOR_JAR}" >"${OPERATOR_LOG}" 2>&1 </dev/null &
   echo "$!" >"${OPERATOR_PID_FILE}"
+  echo "${readyz}" >"${OPERATOR_READYZ_FILE}"
   OPERATOR_STARTED=1
   local pid deadline=$((SECONDS + OPERATOR_START_TIMEOUT))
   pid="$(cat "${OPERATOR_PID_FILE}")"
-  until grep -q 'gpucompute operator started' "${OPERATOR_LOG}" 2>/dev/null; do
+  until operator_ready "${readyz}"; do
     is_operator_pid "${pid}" || die "the operator exited while starting"
-    ((SECONDS < deadline)) || die "the operator did not start within ${OPERATOR_START_TIMEOUT}s"
+    ((SECONDS < deadline)) || die "the operator was not ready (${readyz}) within ${OPERATOR_START_TIMEOUT}s"
     sleep 0.5
   done
-  log "operator running (pid ${pid})"
+  log "operator ready (pid ${pid}, ${readyz})"
 }
 
 # ---------------------------------------------------------------------------
@@ -163,6 +166,11 @@ require_tools() {
 }
 
 build_operator() {
+  if [[ ${QUICKSTART_SKIP_BUILD:-} == true ]]; then
+    [[ -f ${OPERATOR_JAR} ]] || die "QUICKSTART_SKIP_BUILD=true, but there is no ${OPERATOR_JAR}"
+    log "QUICKSTART_SKIP_BUILD=true: running ${OPERATOR_JAR} as it is"
+    return 0
+  fi
   log "building the operator (./mvnw package -DskipTests)"
   (cd "${REPO_ROOT}" && ./mvnw -q -B package -DskipTests)
   [[ -f ${OPERATOR_JAR} ]] || die "the build did not produce ${OPERATOR_JAR}"
@@ -201,9 +209,7 @@ cmd_up() {
     log "using the current context: ${context}"
     # Mark the directory as ours, as hack/control-plane.sh would, so a later
     # quick start without the flag may reuse (wipe) it.
-    if [[ ! -f ${STATE_DIR}/${STATE_MARKER} && -z "$(ls -A "${STATE_DIR}")" ]]; then
-      touch "${STATE_DIR}/${STATE_MARKER}"
-    fi
+    state_dir_mark "${STATE_DIR}" || true
     unset KUBECONFIG_PATH
   else
     ensure_deps
@@ -258,6 +264,7 @@ cmd_up() {
   fi
   echo "  kubectl get gpujobs -A; kubectl apply -f examples/retrying-gpujob.yaml -f examples/gpudag-pipeline.yaml"
   echo "Operator log: ${OPERATOR_LOG}"
+  echo "Operator readiness: $(cat "${OPERATOR_READYZ_FILE}")"
   echo "Stop everything: hack/quickstart.sh down"
 }
 

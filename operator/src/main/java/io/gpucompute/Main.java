@@ -26,7 +26,7 @@ public final class Main {
         settings.local().stateDir());
     AtomicReference<GpuComputeOperator> operator = new AtomicReference<>();
     HealthServer health = settings.healthPort() > 0
-        ? HealthServer.start(new InetSocketAddress(settings.healthPort()),
+        ? HealthServer.start(new InetSocketAddress(settings.healthBindAddress().orElse(null), settings.healthPort()),
             () -> operator.get() == null || operator.get().healthy(),
             () -> operator.get() != null && operator.get().healthy(),
             () -> operator.get() == null ? "" : operator.get().metrics().scrape())

@@ -2,6 +2,8 @@ package io.gpucompute.operator;
 
 import io.gpucompute.job.JobTiming;
 import io.gpucompute.provider.local.LocalSettings;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -14,6 +16,7 @@ import java.util.Optional;
  * @param timing poll, queue and retry timing of jobs
  * @param probeInterval how often ProviderConfigs are probed again
  * @param healthPort the port of /healthz and /readyz, or 0 for none
+ * @param healthBindAddress the address the health server listens on, or empty for every interface
  * @param leaseNamespace where the leader-election Lease lives, or empty for no leader election
  * @param identity this replica's name (the pod name), for Events and leader election
  * @param orphanSweep how the orphan sweep runs
@@ -21,19 +24,20 @@ import java.util.Optional;
  *     {@code kube-system} namespace, read at start
  */
 public record OperatorSettings(LocalSettings local, JobTiming timing, Duration probeInterval, int healthPort,
-    Optional<String> leaseNamespace, String identity, OrphanSweepSettings orphanSweep, Optional<String> installation) {
+    Optional<InetAddress> healthBindAddress, Optional<String> leaseNamespace, String identity,
+    OrphanSweepSettings orphanSweep, Optional<String> installation) {
 
   /** Settings with the default orphan sweep and the cluster's own installation id. */
   public OperatorSettings(LocalSettings local, JobTiming timing, Duration probeInterval, int healthPort,
-      Optional<String> leaseNamespace, String identity) {
-    this(local, timing, probeInterval, healthPort, leaseNamespace, identity, OrphanSweepSettings.DEFAULT,
-        Optional.empty());
+      Optional<InetAddress> healthBindAddress, Optional<String> leaseNamespace, String identity) {
+    this(local, timing, probeInterval, healthPort, healthBindAddress, leaseNamespace, identity,
+        OrphanSweepSettings.DEFAULT, Optional.empty());
   }
 
   /** These settings with {@code orphanSweep}. */
   public OperatorSettings withOrphanSweep(OrphanSweepSettings orphanSweep) {
-    return new OperatorSettings(local, timing, probeInterval, healthPort, leaseNamespace, identity, orphanSweep,
-        installation);
+    return new OperatorSettings(local, timing, probeInterval, healthPort, healthBindAddress, leaseNamespace, identity,
+        orphanSweep, installation);
   }
 
   /** Reads the settings from {@code env}, with defaults for what is unset. */
@@ -52,12 +56,26 @@ public record OperatorSettings(LocalSettings local, JobTiming timing, Duration p
     return new OperatorSettings(local, timing,
         seconds(env, "GPUCOMPUTE_PROBE_SECONDS").orElse(Duration.ofSeconds(60)),
         Integer.parseInt(env.getOrDefault("GPUCOMPUTE_HEALTH_PORT", "8081")),
+        address(env, "GPUCOMPUTE_HEALTH_BIND_ADDRESS"),
         Optional.ofNullable(env.get("GPUCOMPUTE_LEADER_ELECTION_NAMESPACE")).filter(s -> !s.isBlank()),
         env.getOrDefault("POD_NAME", env.getOrDefault("HOSTNAME", "gpucompute-operator")),
         new OrphanSweepSettings(
             seconds(env, "GPUCOMPUTE_ORPHAN_SWEEP_SECONDS").orElse(OrphanSweepSettings.DEFAULT.interval()),
             seconds(env, "GPUCOMPUTE_ORPHAN_GRACE_SECONDS").orElse(OrphanSweepSettings.DEFAULT.grace())),
         Optional.ofNullable(env.get("GPUCOMPUTE_INSTALLATION_ID")).filter(s -> !s.isBlank()));
+  }
+
+  /** An IP address or a host name (resolved now); unset or blank is empty. */
+  private static Optional<InetAddress> address(Map<String, String> env, String name) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(InetAddress.getByName(value.strip()));
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException(name + " must be an IP address or a host name, was '" + value + "'", e);
+    }
   }
 
   private static Optional<Duration> seconds(Map<String, String> env, String name) {

@@ -3,6 +3,7 @@ package io.gpucompute.e2e;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.gpucompute.testprocess.TestProcessTag;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -87,8 +88,18 @@ public final class ControlPlane implements AutoCloseable {
     return plane;
   }
 
+  /** The {@link TestProcessTag#WHAT} tag of the processes of the control plane in {@code stateDir}. */
+  static String processTag(Path stateDir) {
+    return "control plane " + stateDir;
+  }
+
   public Path repoRoot() {
     return repoRoot;
+  }
+
+  /** The state directory ({@code CONTROL_PLANE_DIR}). */
+  Path stateDir() {
+    return stateDir;
   }
 
   public Path kubeconfig() {
@@ -169,6 +180,8 @@ public final class ControlPlane implements AutoCloseable {
       Map<String, String> env = builder.environment();
       env.putAll(extraEnvironment);
       env.put("CONTROL_PLANE_DIR", stateDir.toString());
+      // etcd, kube-apiserver and kube-controller-manager inherit it: ProcessLeakGuard finds them if left running.
+      TestProcessTag.tag(env, processTag(stateDir));
       Process process = builder.start();
       int exit;
       if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -1,8 +1,12 @@
 package io.gpucompute.e2e;
 
+import io.gpucompute.testprocess.ProcessLeakGuard;
+import io.gpucompute.testprocess.RunProcesses;
+import io.gpucompute.testprocess.TaggedProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -92,6 +96,8 @@ public final class ControlPlaneExtension implements BeforeAllCallback, BeforeEac
       try {
         Path repoRoot = repoRoot();
         Path stateDir = repoRoot.resolve("operator/target/control-plane");
+        // It serves every e2e class, so no class is blamed for its processes; close() checks they are gone.
+        ProcessLeakGuard.outlivesClasses(ControlPlane.processTag(stateDir));
         Duration timeout = Duration.ofSeconds(Long.parseLong(
             System.getenv().getOrDefault("GPUCOMPUTE_E2E_UP_TIMEOUT_SECONDS", "1800")));
         return new Startup(ControlPlane.start(repoRoot, stateDir, timeout), null);
@@ -107,10 +113,19 @@ public final class ControlPlaneExtension implements BeforeAllCallback, BeforeEac
       return plane;
     }
 
+    /** Stops the control plane ({@code down}), and fails when any of its processes is still running after it. */
     @Override
     public void close() {
-      if (plane != null) {
-        plane.close();
+      if (plane == null) {
+        return;
+      }
+      plane.close();
+      String tag = ControlPlane.processTag(plane.stateDir());
+      List<TaggedProcess> left = RunProcesses.awaitGoneOrKill(p -> tag.equals(p.what()), Duration.ofSeconds(15));
+      if (!left.isEmpty()) {
+        throw new AssertionError("the shared control plane left " + left.size() + " process(es) running after"
+            + " hack/control-plane.sh down (now killed):\n  "
+            + String.join("\n  ", left.stream().map(TaggedProcess::describe).toList()));
       }
     }
   }

@@ -37,7 +37,7 @@ final class InProcessOperator implements AutoCloseable {
   static InProcessOperator start(ControlPlane plane, Path stateDir) {
     OperatorSettings settings = new OperatorSettings(
         new LocalSettings(stateDir, NO_NVIDIA_SMI, Duration.ofSeconds(2)), FAST, Duration.ofSeconds(30), 0,
-        Optional.empty(), "e2e");
+        Optional.empty(), Optional.empty(), "e2e");
     KubernetesClient client = plane.newClient();
     try {
       return new InProcessOperator(client, GpuComputeOperator.start(client, settings, Clock.systemUTC(), o -> {}));
@@ -55,7 +55,7 @@ final class InProcessOperator implements AutoCloseable {
       String identity) {
     OperatorSettings settings = new OperatorSettings(
         new LocalSettings(stateDir, NO_NVIDIA_SMI, Duration.ofSeconds(2)), FAST, Duration.ofSeconds(30), 0,
-        leaseNamespace, identity);
+        Optional.empty(), leaseNamespace, identity);
     // The same Lease as production, but closing this operator must not end the test JVM: JOSDK's default is to
     // exit the process when it stops leading (so that a pod restarts as a follower).
     Consumer<ConfigurationServiceOverrider> noExit = o -> leaseNamespace.ifPresent(ns -> o

@@ -3,6 +3,7 @@ package io.gpucompute.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gpucompute.keycloak.AdminConnection;
+import io.gpucompute.testprocess.TestProcessTag;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -83,6 +84,7 @@ final class KeycloakServer implements AutoCloseable {
       env.put("JAVA_HOME", javaHome.toString());
       env.put("KC_BOOTSTRAP_ADMIN_USERNAME", "admin");
       env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", adminPassword);
+      TestProcessTag.tag(env, "keycloak " + url);
       long started = System.nanoTime();
       System.out.printf("e2e: starting Keycloak on %s with %s (log: %s)%n", url, javaHome, log);
       KeycloakServer server = new KeycloakServer(builder.start(), url, ca, adminPassword, log);

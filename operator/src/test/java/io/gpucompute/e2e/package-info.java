@@ -25,6 +25,12 @@
  * {@code GPUCOMPUTE_E2E_UP_TIMEOUT_SECONDS} (how long {@code up} may take, default 1800: the first run may build
  * the binaries).
  *
+ * <p>No process outlives its class: every process a test starts carries this run's {@code GPUCOMPUTE_TEST_RUN} (set
+ * by the build, inherited; or set with a {@code GPUCOMPUTE_TEST_PROCESS} tag by {@code TestProcessTag} where a test
+ * builds the environment itself), and {@code ProcessLeakGuard} fails a class that leaves one running. The shared
+ * control plane is checked when it stops. {@code QuickstartIT} runs {@code hack/quickstart.sh} and its
+ * {@code down} in {@code operator/target/quickstart-it}, with a control plane of its own.
+ *
  * <p>When a test fails, {@link io.gpucompute.e2e.E2eDumps} writes the operator's log, the gpucompute objects and
  * the Events of the cluster to {@code operator/target/failsafe-reports/e2e-dumps/<class>.<test>.txt}.
  */

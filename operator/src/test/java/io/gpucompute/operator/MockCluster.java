@@ -59,7 +59,7 @@ public final class MockCluster implements AutoCloseable {
     JobTiming fast = new JobTiming(Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofMillis(200),
         Duration.ofSeconds(1), Duration.ofSeconds(10));
     return new OperatorSettings(new LocalSettings(localStateDir, "gpucompute-test-no-nvidia-smi", Duration.ofSeconds(2)),
-        fast, Duration.ofSeconds(30), 0, Optional.empty(), "test");
+        fast, Duration.ofSeconds(30), 0, Optional.empty(), Optional.empty(), "test");
   }
 
   /** Starts the operator on this mock server with the default providers. */

@@ -284,7 +284,7 @@ class OperatorMockServerTest {
     JobTiming neverRecheck = new JobTiming(fast.timing().pollInterval(), Duration.ofHours(1),
         fast.timing().retryBase(), fast.timing().retryMax(), fast.timing().submitGrace());
     operator = cluster.startOperator(new OperatorSettings(fast.local(), neverRecheck, fast.probeInterval(),
-        fast.healthPort(), fast.leaseNamespace(), fast.identity()));
+        fast.healthPort(), fast.healthBindAddress(), fast.leaseNamespace(), fast.identity()));
     apply(TestResources.localProvider("local", 1, spec -> {}));
     List<String> names = List.of("first", "second", "third", "fourth");
     apply(TestResources.shellJob(NS, names.get(0), "local", "sleep 1", spec -> {}));

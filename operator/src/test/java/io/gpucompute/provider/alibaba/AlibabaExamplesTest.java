@@ -28,8 +28,8 @@ class AlibabaExamplesTest {
     assertThat(config.getSpec().getType()).isEqualTo(ProviderType.AlibabaECS);
     assertThat(config.getSpec().getRegion()).isEqualTo("cn-hangzhou");
     AlibabaProviderSpec alibaba = config.getSpec().getAlibaba();
-    assertThat(alibaba.getVSwitchId()).isEqualTo("vsw-REPLACE-ME");
-    assertThat(alibaba.getSecurityGroupId()).isEqualTo("sg-REPLACE-ME");
+    assertThat(alibaba.getVSwitchId()).isEqualTo("vsw-REPLACEME");
+    assertThat(alibaba.getSecurityGroupId()).isEqualTo("sg-REPLACEME");
     assertThat(alibaba.getInstanceTypes()).hasSize(2);
     assertThat(Serialization.asJson(alibaba)).contains("\"vSwitchId\"").doesNotContain("vswitchId");
   }

@@ -1,12 +1,12 @@
 package io.gpucompute.provider.alibaba;
 
-import static org.awaitility.Awaitility.await;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.gpucompute.testprocess.ProcessGroups;
+import io.gpucompute.testprocess.TestProcessTag;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -611,7 +611,7 @@ final class EcsStub implements AutoCloseable {
     try {
       Path script = instance.dir.resolve("user-data.sh");
       Files.writeString(script, instance.userData);
-      ProcessBuilder builder = new ProcessBuilder("setsid", "bash", script.toString())
+      ProcessBuilder builder = new ProcessBuilder(ProcessGroups.inNewGroup(List.of("bash", script.toString())))
           .redirectErrorStream(true).redirectOutput(instance.dir.resolve("cloud-init-output.log").toFile());
       environment(builder, instance);
       Process process = builder.start();
@@ -624,6 +624,7 @@ final class EcsStub implements AutoCloseable {
 
   private void environment(ProcessBuilder builder, Instance instance) {
     builder.environment().clear();
+    TestProcessTag.tag(builder.environment(), "ecs-stub instance " + instance.id);
     builder.environment().put("PATH", shims + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
     builder.environment().put("GPUJOB_DIR", instance.dir.resolve("gpujob").toString());
     builder.environment().put("HOME", instance.dir.toString());
@@ -683,38 +684,6 @@ final class EcsStub implements AutoCloseable {
       walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {
       // best effort
-    }
-  }
-
-  /** Process groups, through /proc and kill(1): Linux only, as the stub's instances are. */
-  static final class ProcessGroups {
-    private ProcessGroups() {}
-
-    static boolean alive(long group) {
-      return ProcessHandle.allProcesses().anyMatch(p -> groupOf(p.pid()) == group && p.isAlive());
-    }
-
-    static long groupOf(long pid) {
-      try {
-        String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return "Z".equals(fields[0]) ? -1 : Long.parseLong(fields[2]);
-      } catch (IOException | RuntimeException e) {
-        return -1;
-      }
-    }
-
-    /** SIGKILLs the group and waits until none of it is left. */
-    static void kill(long group) {
-      try {
-        new ProcessBuilder("kill", "-KILL", "--", "-" + group).redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> !alive(group));
     }
   }
 

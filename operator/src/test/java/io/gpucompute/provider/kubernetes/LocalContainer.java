@@ -2,6 +2,8 @@ package io.gpucompute.provider.kubernetes;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.gpucompute.testprocess.ProcessGroups;
+import io.gpucompute.testprocess.TestProcessTag;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,7 +13,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * A pod's container run the way the tests' stand-in kubelets run it: as a local process of its {@code command} and
  * {@code args} (the image is not pulled; the tests' commands need only {@code sh}), with the container's environment
- * ({@link ContainerEnvironment}) plus {@code PATH}, stdout and stderr together into one log file.
+ * ({@link ContainerEnvironment}) plus {@code PATH}, stdout and stderr together into one log file. It runs in a process
+ * group of its own ({@link ProcessGroups}), tagged as a test process ({@link TestProcessTag}).
  */
 public final class LocalContainer {
 
@@ -42,10 +45,12 @@ public final class LocalContainer {
       throw new IllegalStateException("CreateContainerConfigError: container " + container.getName()
           + " has no command; the image's entrypoint cannot run locally");
     }
-    ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder builder = new ProcessBuilder(ProcessGroups.inNewGroup(argv)).redirectErrorStream(true)
+        .redirectOutput(log.toFile());
     builder.environment().clear();
     builder.environment().put("PATH", System.getenv("PATH"));
     builder.environment().putAll(new ContainerEnvironment(client, namespace).of(container));
+    TestProcessTag.tag(builder.environment(), "container " + container.getName() + " of a pod in " + namespace);
     return new LocalContainer(builder.start(), log);
   }
 
@@ -68,9 +73,8 @@ public final class LocalContainer {
     return process.onExit();
   }
 
-  /** Kills the process and everything it started. */
+  /** Kills the process and everything it started: its process group, at once. */
   public void kill() {
-    process.descendants().forEach(ProcessHandle::destroyForcibly);
-    process.destroyForcibly();
+    ProcessGroups.kill(process.pid());
   }
 }

@@ -329,18 +329,14 @@ final class RunPodStub implements AutoCloseable {
 
   /** Kills a pod's container as a crash would; RunPod (and so the stub) restarts it. */
   void crashContainer(Pod pod) {
-    StubProcess container = pod.container;
-    if (container != null) {
-      container.kill();
-    }
+    killContainer(pod);
   }
 
   /** Stops a pod as someone would in RunPod's console: EXITED, container gone, no restart. */
   void stopOutside(Pod pod) {
-    pod.desiredStatus = "EXITED";
-    StubProcess container = pod.container;
-    if (container != null) {
-      container.kill();
+    synchronized (pod) {
+      pod.desiredStatus = "EXITED";
+      killContainer(pod);
     }
   }
 
@@ -367,7 +363,11 @@ final class RunPodStub implements AutoCloseable {
     }
   }
 
-  /** Kills every process and stops serving; the ledger stays readable. */
+  /**
+   * Kills every process and stops serving; the ledger stays readable. A container or worker that is being started
+   * meanwhile either sees {@code closing} and does not start, or has started (under its pod's or request's lock) and
+   * is killed here.
+   */
   @Override
   public void close() {
     closing.countDown();
@@ -375,20 +375,28 @@ final class RunPodStub implements AutoCloseable {
     endOutage();
     server.stop(0);
     allPods().forEach(p -> {
-      StubProcess c = p.container;
-      if (c != null) {
-        c.kill();
+      synchronized (p) {
+        killContainer(p);
       }
     });
     jobs.values().forEach(j -> {
-      StubProcess w = j.worker;
-      if (w != null) {
-        w.kill();
+      synchronized (j) {
+        StubProcess w = j.worker;
+        if (w != null) {
+          w.kill();
+        }
       }
     });
     scheduler.shutdownNow();
     handlers.shutdownNow();
     deleteMarkers();
+  }
+
+  private static void killContainer(Pod pod) {
+    StubProcess c = pod.container;
+    if (c != null) {
+      c.kill();
+    }
   }
 
   // ----- HTTP ----------------------------------------------------------------------------------------------------
@@ -648,16 +656,19 @@ final class RunPodStub implements AutoCloseable {
         .put("costPerHr", pod.costPerHr).put("machineId", "stub-machine");
   }
 
+  /** Starts the pod's container unless the pod was stopped or the stub closes meanwhile (checked under its lock). */
   private void startContainer(Pod pod, String dockerArgs) {
-    if (!pod.desiredStatus.equals("RUNNING") || closing.getCount() == 0) {
-      return;
-    }
-    try {
-      pod.containerStarts.incrementAndGet();
-      pod.container = StubProcess.start(StubProcess.split(dockerArgs), pod.env, pod.log,
-          code -> containerExited(pod, dockerArgs, code));
-    } catch (IOException | RuntimeException e) {
-      violation("pod " + pod.id + "'s start command cannot start: " + e);
+    synchronized (pod) {
+      if (!pod.desiredStatus.equals("RUNNING") || closing.getCount() == 0) {
+        return;
+      }
+      try {
+        pod.containerStarts.incrementAndGet();
+        pod.container = StubProcess.start(StubProcess.split(dockerArgs), pod.env, pod.log,
+            code -> containerExited(pod, dockerArgs, code));
+      } catch (IOException | RuntimeException e) {
+        violation("pod " + pod.id + "'s start command cannot start: " + e);
+      }
     }
   }
 
@@ -675,10 +686,9 @@ final class RunPodStub implements AutoCloseable {
   }
 
   private void terminate(Pod pod) {
-    pod.desiredStatus = "TERMINATED";
-    StubProcess container = pod.container;
-    if (container != null) {
-      container.kill();
+    synchronized (pod) {
+      pod.desiredStatus = "TERMINATED";
+      killContainer(pod);
     }
   }
 
@@ -863,9 +873,14 @@ final class RunPodStub implements AutoCloseable {
 
   /** The endpoint's worker: runs the input's command with its env, as a handler that shells out would. */
   private void work(Job job) {
-    if (!job.status.equals("IN_QUEUE")) {
-      return;
+    synchronized (job) {
+      if (job.status.equals("IN_QUEUE") && closing.getCount() > 0) {
+        startWorker(job);
+      }
     }
+  }
+
+  private void startWorker(Job job) {
     List<String> argv = new ArrayList<>();
     job.input.path("command").forEach(a -> argv.add(a.asText()));
     job.input.path("args").forEach(a -> argv.add(a.asText()));
@@ -918,11 +933,13 @@ final class RunPodStub implements AutoCloseable {
       send(exchange, 404, "{\"error\":\"request does not exist\"}");
       return;
     }
-    if (job.live()) {
-      job.status = "CANCELLED";
-      StubProcess worker = job.worker;
-      if (worker != null) {
-        worker.kill();
+    synchronized (job) {
+      if (job.live()) {
+        job.status = "CANCELLED";
+        StubProcess worker = job.worker;
+        if (worker != null) {
+          worker.kill();
+        }
       }
     }
     send(exchange, 200, JSON.createObjectNode().put("id", job.id).put("status", job.status).toString());

@@ -1,5 +1,7 @@
 package io.gpucompute.provider.runpod;
 
+import io.gpucompute.testprocess.ProcessGroups;
+import io.gpucompute.testprocess.TestProcessTag;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -12,7 +14,8 @@ import java.util.function.IntConsumer;
 
 /**
  * A real local process standing in for a container: its output lines are kept with their times, and its whole
- * process tree is killed on {@link #kill}. Used by {@link RunPodStub} for pod containers and serverless workers.
+ * process group is killed on {@link #kill}. Used by {@link RunPodStub} for pod containers and serverless workers.
+ * It runs in a process group of its own ({@link ProcessGroups}), tagged as a test process ({@link TestProcessTag}).
  */
 final class StubProcess {
 
@@ -33,10 +36,11 @@ final class StubProcess {
    */
   static StubProcess start(List<String> argv, Map<String, String> env, List<Line> output, IntConsumer onExit)
       throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true);
+    ProcessBuilder builder = new ProcessBuilder(ProcessGroups.inNewGroup(argv)).redirectErrorStream(true);
     builder.environment().clear();
     builder.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
     builder.environment().putAll(env);
+    TestProcessTag.tag(builder.environment(), "runpod-stub container");
     Process process = builder.start();
     process.getOutputStream().close();
     Thread reader = new Thread(() -> {
@@ -66,30 +70,16 @@ final class StubProcess {
   }
 
   /**
-   * Kills the process and every process it started, and returns once they have exited, as a terminated pod's
-   * container is gone when RunPod answers podTerminate.
+   * Kills the process and every process it started (its process group, at once), and returns once they have exited,
+   * as a terminated pod's container is gone when RunPod answers podTerminate.
    */
   void kill() {
-    // The root first, as a container's whole cgroup dies at once: a wrapper shell killed after its child could still
-    // report the child's death, which a real killed container never does.
-    List<ProcessHandle> tree = new ArrayList<>(List.of(process.toHandle()));
-    tree.addAll(process.descendants().toList());
-    tree.forEach(ProcessHandle::destroyForcibly);
-    for (ProcessHandle handle : tree) {
-      try {
-        handle.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
-      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-        throw new IllegalStateException("stub container process " + handle.pid() + " did not exit after SIGKILL", e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
+    ProcessGroups.kill(process.pid());
   }
 
   /** Whether the process and everything it started have ended. */
   boolean treeDead() {
-    return !process.isAlive() && process.descendants().noneMatch(ProcessHandle::isAlive);
+    return !process.isAlive() && !ProcessGroups.alive(process.pid());
   }
 
   List<Line> output() {

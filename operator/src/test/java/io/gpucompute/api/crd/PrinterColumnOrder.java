@@ -17,8 +17,9 @@ import java.util.List;
  * Puts a generated CRD's printer columns in the order its class declares them.
  *
  * <p>fabric8's CRD generator sorts {@code additionalPrinterColumns} by JSON path, so {@code kubectl get}
- * would show Age first (fabric8io/kubernetes-client#7454). The build runs {@link #main} right after the
- * generator, and the committed {@code crds/} hold the result.
+ * would show Age first (fabric8io/kubernetes-client#7454). The build runs {@link #main} once the test classes are
+ * compiled (phase process-test-classes: it is a build tool, kept out of the operator's jar), before the tests and the
+ * jar; {@code hack/update-crds.sh} copies the result to the committed {@code crds/}.
  */
 public final class PrinterColumnOrder {
 
@@ -36,7 +37,7 @@ public final class PrinterColumnOrder {
       Path file = directory.resolve(CustomResource.getCRDName(type) + "-v1.yml");
       CustomResourceDefinition crd = Serialization.unmarshal(Files.readString(file), CustomResourceDefinition.class);
       reorder(crd, declaredOrder(type));
-      Files.writeString(file, "# Generated from the Java API by the build (./mvnw process-classes); do not edit.\n"
+      Files.writeString(file, "# Generated from the Java API by the build (hack/update-crds.sh); do not edit.\n"
           + Serialization.asYaml(crd));
     }
   }
