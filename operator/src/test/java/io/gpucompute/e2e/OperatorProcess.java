@@ -2,6 +2,8 @@ package io.gpucompute.e2e;
 
 import static org.awaitility.Awaitility.await;
 
+import io.gpucompute.testprocess.TestProcessTag;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -118,6 +120,7 @@ public final class OperatorProcess implements AutoCloseable {
       env.put("POD_NAME", name);
       env.put("GPUCOMPUTE_HEALTH_PORT", Integer.toString(healthPort));
       env.putAll(environment);
+      TestProcessTag.tag(env, "operator");
       Process process = builder.start();
       System.out.printf("e2e: operator %s started as pid %d (health port %d, log %s)%n", name, process.pid(),
           healthPort, log);
