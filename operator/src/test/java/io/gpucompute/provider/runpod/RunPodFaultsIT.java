@@ -56,6 +56,7 @@ class RunPodFaultsIT {
   private FaultFixture fixture;
   private KubernetesClient client;
   private String config;
+  private final List<String> configs = new java.util.ArrayList<>();
 
   @BeforeEach
   void start(ControlPlane plane) {
@@ -67,14 +68,19 @@ class RunPodFaultsIT {
     ProviderConfigSpec spec = RunPodTestSupport.spec(runpod.stub(), r -> {});
     spec.setPrices(List.of(new GpuPrice("A100", "3.60")));
     spec.setRateLimit(new RateLimit(5, 10, 4));
-    TestResources.createProviderConfig(client, config, spec, fixture.namespace(), "runpod");
+    createRunPodConfig(config, spec);
+  }
+
+  private ProviderConfig createRunPodConfig(String name, ProviderConfigSpec spec) {
+    configs.add(name);
+    return TestResources.createProviderConfig(client, name, spec, fixture.namespace(), "runpod");
   }
 
   @AfterEach
   void stop() {
     runpod.stub().endOutage();
     runpod.stub().releaseHeld();
-    fixture.close(config);
+    fixture.close(configs.toArray(String[]::new));
   }
 
   private GpuJob job(String name, String script, int backoffLimit) {
@@ -202,6 +208,45 @@ class RunPodFaultsIT {
       assertThat(pods(job)).hasSize(1);
       assertThat(linesOf(runs("f4"))).hasSize(1);
     }
+  }
+
+  /**
+   * F5: spec.providerConfigRef is edited while an attempt runs: the attempt finishes on the ProviderConfig it started
+   * on (never orphaned there), the job says so, and the next attempt runs on the new one.
+   */
+  @Test
+  void f5AProviderChangeMidRunKeepsTheAttemptWhereItStartedAndMovesTheNextOne() throws Exception {
+    String other = config + "-b";
+    ProviderConfigSpec otherSpec = RunPodTestSupport.spec(runpod.stub(), r -> {});
+    otherSpec.setPrices(List.of(new GpuPrice("A100", "3.60")));
+    ProviderConfig b = createRunPodConfig(other, otherSpec);
+    Path marker = dir.resolve("f5.first-attempt");
+    GpuJob job = job("f5", appendRun("f5") + "; if [ -e " + marker + " ]; then exit 0; fi; touch " + marker
+        + "; sleep 3; exit 1", 1);
+    fixture.awaitJob("f5", "Running", s -> s.getPhase() == JobPhase.Running);
+    String firstUid = client.resources(ProviderConfig.class).withName(config).get().getMetadata().getUid();
+
+    client.resources(GpuJob.class).inNamespace(fixture.namespace()).withName("f5")
+        .edit(j -> {
+          j.getSpec().getProviderConfigRef().setName(other);
+          return j;
+        });
+    GpuJob pending = fixture.awaitJob("f5", "saying the change waits", s -> Conditions.find(s.getConditions(),
+        JobCondition.RECONCILING).map(c -> JobReason.PROVIDER_CHANGE_PENDING.equals(c.getReason())).orElse(false));
+    assertThat(pending.getStatus().getWorkload().getProviderConfigUid()).isEqualTo(firstUid);
+
+    GpuJob done = fixture.awaitJob("f5", "Succeeded", s -> s.getPhase() == JobPhase.Succeeded);
+    assertThat(done.getStatus().getAttempts()).isEqualTo(2);
+    assertThat(done.getStatus().getWorkload().getProviderConfigUid()).isEqualTo(b.getMetadata().getUid());
+    assertThat(done.getStatus().getEarlierAttempts()).singleElement().satisfies(range -> {
+      assertThat(range.getFirstAttempt()).isEqualTo(1);
+      assertThat(range.getLastAttempt()).isEqualTo(1);
+      assertThat(range.getProviderConfigUid()).isEqualTo(firstUid);
+    });
+    assertThat(runpod.stub().podsNamed(FaultFixture.workloadName(job, 1))).hasSize(1);
+    assertThat(runpod.stub().podsNamed(FaultFixture.workloadName(job, 2))).hasSize(1);
+    awaitNothingLive(job);
+    assertThat(linesOf(runs("f5"))).hasSize(2);
   }
 
   /**
