@@ -1,10 +1,10 @@
 package io.gpucompute.admission;
 
 import io.gpucompute.job.Admission;
+import io.gpucompute.job.JobReason;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -56,21 +56,16 @@ public final class QueuePlanner {
       }
       position++;
       if (full) {
-        plan.put(entry.id(), new Admission.Waiting(position, "ProviderAtCapacity",
+        plan.put(entry.id(), new Admission.Waiting(position, JobReason.PROVIDER_AT_CAPACITY,
             "the provider runs its maxConcurrentJobs (" + capacity.maxConcurrentJobs() + "); place " + position + " in the queue"));
       } else {
         blockedTypes.add(type);
-        plan.put(entry.id(), new Admission.Waiting(position, "GpusBusy", "waiting for " + entry.gpuCount() + " "
+        plan.put(entry.id(), new Admission.Waiting(position, JobReason.GPUS_BUSY, "waiting for " + entry.gpuCount() + " "
             + entry.gpuType() + " GPU(s): " + Math.max(0, inventory == null ? 0 : inventory - inUse) + " of "
             + inventory + " free; place " + position + " in the queue"));
       }
     }
     return plan;
-  }
-
-  /** The ids of the first {@code limit} waiting jobs, in queue order. */
-  public static List<String> head(Collection<QueueEntry> waiting, int limit) {
-    return waiting.stream().sorted(QueueEntry.ORDER).limit(limit).map(QueueEntry::id).toList();
   }
 
   private static String key(String type) {

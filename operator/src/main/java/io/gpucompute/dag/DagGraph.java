@@ -23,7 +23,7 @@ import java.util.Set;
 public final class DagGraph {
 
   /** Why a graph is invalid: a condition reason and a message that names the offending tasks. */
-  public record Problem(String reason, String message) {}
+  public record Problem(DagReason reason, String message) {}
 
   /** At most this many names in one problem's message; the rest are counted. */
   static final int NAMES_SHOWN = 10;
@@ -118,7 +118,7 @@ public final class DagGraph {
     return new DagGraph(names, dependencies, dependents, order, null);
   }
 
-  private static DagGraph invalid(List<String> names, String reason, String message) {
+  private static DagGraph invalid(List<String> names, DagReason reason, String message) {
     return new DagGraph(names, null, null, null, new Problem(reason, message));
   }
 

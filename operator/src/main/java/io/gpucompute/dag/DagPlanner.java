@@ -8,6 +8,7 @@ import io.gpucompute.api.v1alpha1.GpuDagSpec;
 import io.gpucompute.api.v1alpha1.GpuDagStatus;
 import io.gpucompute.cost.Money;
 import io.gpucompute.status.Conditions;
+import io.gpucompute.status.StatusCopies;
 import io.gpucompute.status.Timestamps;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -50,7 +51,7 @@ public final class DagPlanner {
   private static DagPlan plan(DagGraph graph, DagSituation situation, boolean mayStart) {
     GpuDagStatus previous = situation.previous();
     if (previous != null && previous.getPhase() != null && previous.getPhase().isTerminal()) {
-      GpuDagStatus same = copy(previous);
+      GpuDagStatus same = StatusCopies.deepCopy(previous);
       same.setObservedGeneration(situation.generation());
       return new DagPlan(same, List.of(), List.of(), List.of());
     }
@@ -86,7 +87,7 @@ public final class DagPlanner {
       List<String> suspend = new ArrayList<>();
       List<String> resume = new ArrayList<>();
       for (int i = 0; i < phases.length; i++) {
-        ChildJob child = situation.children().get(graph.names().get(i));
+        ChildJobState child = situation.children().get(graph.names().get(i));
         if (child != null && child.owned() && phases[i].isActive() && child.suspendRequested() != spec.suspended()) {
           (spec.suspended() ? suspend : resume).add(graph.names().get(i));
         }
@@ -99,7 +100,7 @@ public final class DagPlanner {
       Map<String, TaskPhase> recorded = recordedStarts(situation.previous());
       for (int i = 0; i < phases.length; i++) {
         String name = graph.names().get(i);
-        ChildJob child = situation.children().get(name);
+        ChildJobState child = situation.children().get(name);
         if (child != null && !child.owned()) {
           conflicts.add(name);
           conflicted[i] = true;
@@ -199,7 +200,7 @@ public final class DagPlanner {
 
       boolean started = total > byPhase.get(TaskPhase.Pending).size() + skipped;
       DagPhase phase;
-      String reason;
+      DagReason reason;
       String message;
       boolean stalled = false;
       if (succeeded == total) {
@@ -260,7 +261,7 @@ public final class DagPlanner {
     private void rollUpCosts(GpuDagStatus status) {
       BigDecimal estimated = null;
       BigDecimal accrued = null;
-      for (ChildJob child : situation.children().values()) {
+      for (ChildJobState child : situation.children().values()) {
         if (!child.owned()) {
           continue;
         }
@@ -282,7 +283,7 @@ public final class DagPlanner {
    */
   private static GpuDagStatus invalid(DagGraph graph, DagSituation situation) {
     GpuDagStatus previous = situation.previous();
-    GpuDagStatus status = previous == null ? new GpuDagStatus() : copy(previous);
+    GpuDagStatus status = previous == null ? new GpuDagStatus() : StatusCopies.deepCopy(previous);
     DagGraph.Problem problem = graph.problem().orElseThrow();
     if (status.getPhase() == null) {
       status.setPhase(DagPhase.Pending);
@@ -303,18 +304,19 @@ public final class DagPlanner {
   }
 
   /** The four conditions, always all present and in one order, like a GpuJob's. */
-  private static List<Condition> conditions(List<Condition> before, DagPhase phase, boolean stalled, String reason,
+  private static List<Condition> conditions(List<Condition> before, DagPhase phase, boolean stalled, DagReason reason,
       String message, DagSituation situation) {
     Long generation = situation.generation();
     var now = situation.now();
-    List<Condition> conditions = Conditions.with(before, DagCondition.COMPLETE, phase == DagPhase.Succeeded, reason,
+    String why = reason.toString();
+    List<Condition> conditions = Conditions.with(before, DagCondition.COMPLETE, phase == DagPhase.Succeeded, why,
         message, generation, now);
-    conditions = Conditions.with(conditions, DagCondition.FAILED, phase == DagPhase.Failed, reason, message,
+    conditions = Conditions.with(conditions, DagCondition.FAILED, phase == DagPhase.Failed, why, message,
         generation, now);
     boolean reconciling = !stalled && !phase.isTerminal() && phase != DagPhase.Suspended;
-    conditions = Conditions.with(conditions, DagCondition.RECONCILING, reconciling, reason, message, generation, now);
+    conditions = Conditions.with(conditions, DagCondition.RECONCILING, reconciling, why, message, generation, now);
     // kstatus reads Stalled=True as "failed"; without it a Failed DAG would look Current (healthy) to Flux.
-    return Conditions.with(conditions, DagCondition.STALLED, stalled || phase == DagPhase.Failed, reason, message,
+    return Conditions.with(conditions, DagCondition.STALLED, stalled || phase == DagPhase.Failed, why, message,
         generation, now);
   }
 
@@ -360,36 +362,4 @@ public final class DagPlanner {
     return count == 1 ? "" : "s";
   }
 
-  /** A deep copy, so the planner never changes the status it was given. */
-  private static GpuDagStatus copy(GpuDagStatus status) {
-    GpuDagStatus copy = new GpuDagStatus();
-    copy.setPhase(status.getPhase());
-    List<Condition> conditions = new ArrayList<>();
-    for (Condition c : status.getConditions() == null ? List.<Condition>of() : status.getConditions()) {
-      conditions.add(new Condition(c.getLastTransitionTime(), c.getMessage(), c.getObservedGeneration(), c.getReason(),
-          c.getStatus(), c.getType()));
-    }
-    copy.setConditions(conditions);
-    copy.setObservedGeneration(status.getObservedGeneration());
-    copy.setMessage(status.getMessage());
-    copy.setProgress(status.getProgress());
-    DagTaskCounts counts = status.getCounts();
-    copy.setCounts(counts == null ? null : new DagTaskCounts(counts.getTotal(), counts.getPending(),
-        counts.getRunning(), counts.getSuspended(), counts.getSucceeded(), counts.getFailed(), counts.getSkipped()));
-    if (status.getTasks() != null) {
-      DagTaskLists lists = new DagTaskLists();
-      lists.setPending(new ArrayList<>(status.getTasks().getPending()));
-      lists.setRunning(new ArrayList<>(status.getTasks().getRunning()));
-      lists.setSuspended(new ArrayList<>(status.getTasks().getSuspended()));
-      lists.setSucceeded(new ArrayList<>(status.getTasks().getSucceeded()));
-      lists.setFailed(new ArrayList<>(status.getTasks().getFailed()));
-      lists.setSkipped(new ArrayList<>(status.getTasks().getSkipped()));
-      copy.setTasks(lists);
-    }
-    copy.setEstimatedCost(status.getEstimatedCost());
-    copy.setAccruedCost(status.getAccruedCost());
-    copy.setStartTime(status.getStartTime());
-    copy.setCompletionTime(status.getCompletionTime());
-    return copy;
-  }
 }

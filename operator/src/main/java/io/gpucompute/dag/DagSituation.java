@@ -14,5 +14,5 @@ import java.util.Map;
  * @param children the GpuJobs named after the tasks, by task name; a task without one has none
  * @param now the time of this reconcile
  */
-public record DagSituation(Long generation, GpuDagSpec spec, GpuDagStatus previous, Map<String, ChildJob> children,
+public record DagSituation(Long generation, GpuDagSpec spec, GpuDagStatus previous, Map<String, ChildJobState> children,
     Instant now) {}

@@ -82,7 +82,7 @@ public class GpuDagReconciler implements Reconciler<GpuDag>, Cleaner<GpuDag> {
         .withName("dag-children")
         .withLabelSelector(GpuDag.DAG_LABEL)
         .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(GpuDag.class))
-        .withOnUpdateFilter(ChildJob::mattersToDag)
+        .withOnUpdateFilter(ChildJobState::mattersToDag)
         .build(), context);
     return List.of(children);
   }
@@ -92,7 +92,7 @@ public class GpuDagReconciler implements Reconciler<GpuDag>, Cleaner<GpuDag> {
     Instant now = clock.instant();
     String uid = dag.getMetadata().getUid();
     DagGraph graph = graph(dag);
-    Map<String, ChildJob> observed = observeChildren(dag, graph);
+    Map<String, ChildJobState> observed = observeChildren(dag, graph);
     GpuDagStatus before = unwritten.getOrDefault(uid, dag.getStatus());
     DagSituation situation = new DagSituation(dag.getMetadata().getGeneration(), dag.getSpec(), before, observed, now);
     DagPlan plan = DagPlanner.plan(graph, situation);
@@ -100,7 +100,7 @@ public class GpuDagReconciler implements Reconciler<GpuDag>, Cleaner<GpuDag> {
     KubernetesClient client = context.getClient();
     boolean conflicts = false;
     if (!plan.create().isEmpty()) {
-      Map<String, ChildJob> after = new HashMap<>(observed);
+      Map<String, ChildJobState> after = new HashMap<>(observed);
       conflicts = create(client, dag, plan.create(), after);
       if (conflicts) {
         plan = DagPlanner.statusOnly(graph, new DagSituation(situation.generation(), situation.spec(), before, after,
@@ -146,15 +146,15 @@ public class GpuDagReconciler implements Reconciler<GpuDag>, Cleaner<GpuDag> {
   }
 
   /** The GpuJob named after each task, from the informer cache: one lookup per task, no API call. */
-  private Map<String, ChildJob> observeChildren(GpuDag dag, DagGraph graph) {
+  private Map<String, ChildJobState> observeChildren(GpuDag dag, DagGraph graph) {
     var informer = children;
     String namespace = dag.getMetadata().getNamespace();
     String dagName = dag.getMetadata().getName();
     String uid = dag.getMetadata().getUid();
-    Map<String, ChildJob> observed = new HashMap<>();
+    Map<String, ChildJobState> observed = new HashMap<>();
     for (String task : graph.isValid() ? graph.names() : List.<String>of()) {
-      informer.get(new ResourceID(ChildJobs.name(dagName, task), namespace))
-          .ifPresent(job -> observed.put(task, ChildJob.of(job, uid)));
+      informer.get(new ResourceID(ChildJobBuilder.name(dagName, task), namespace))
+          .ifPresent(job -> observed.put(task, ChildJobState.of(job, uid)));
     }
     return observed;
   }
@@ -165,7 +165,7 @@ public class GpuDagReconciler implements Reconciler<GpuDag>, Cleaner<GpuDag> {
    *
    * @return whether a GpuJob of some task's name exists and belongs to something else
    */
-  private boolean create(KubernetesClient client, GpuDag dag, List<String> tasks, Map<String, ChildJob> observed) {
+  private boolean create(KubernetesClient client, GpuDag dag, List<String> tasks, Map<String, ChildJobState> observed) {
     Map<String, DagTask> byName = new HashMap<>();
     for (DagTask task : dag.getSpec().getTasks()) {
       byName.putIfAbsent(task.getName(), task);
@@ -174,7 +174,7 @@ public class GpuDagReconciler implements Reconciler<GpuDag>, Cleaner<GpuDag> {
     String uid = dag.getMetadata().getUid();
     boolean conflicts = false;
     for (String task : tasks) {
-      GpuJob desired = ChildJobs.build(dag, byName.get(task));
+      GpuJob desired = ChildJobBuilder.build(dag, byName.get(task));
       GpuJob job;
       try {
         job = client.resource(desired).create();
@@ -190,13 +190,13 @@ public class GpuDagReconciler implements Reconciler<GpuDag>, Cleaner<GpuDag> {
               + " already exists, then did not: retrying", e);
         }
       }
-      ChildJob child = ChildJob.of(job, uid);
+      ChildJobState child = ChildJobState.of(job, uid);
       observed.put(task, child);
       if (child.owned()) {
         children.handleRecentResourceCreate(dagId, job); // so the next reconcile sees it before its event arrives
       } else {
         conflicts = true;
-        recorder.warning(dag, DagReason.JOB_NAME_CONFLICT, "cannot start task " + task + ": GpuJob "
+        recorder.warning(dag, DagReason.JOB_NAME_CONFLICT.toString(), "cannot start task " + task + ": GpuJob "
             + job.getMetadata().getName() + " exists and is not this DAG's");
       }
     }
@@ -208,7 +208,7 @@ public class GpuDagReconciler implements Reconciler<GpuDag>, Cleaner<GpuDag> {
     String patch = "{\"spec\":{\"suspend\":" + (suspend ? "true" : "null") + "}}";
     ResourceID dagId = ResourceID.fromResource(dag);
     for (String task : tasks) {
-      String name = ChildJobs.name(dag.getMetadata().getName(), task);
+      String name = ChildJobBuilder.name(dag.getMetadata().getName(), task);
       try {
         GpuJob before = children.get(new ResourceID(name, dag.getMetadata().getNamespace())).orElse(null);
         GpuJob after = client.resources(GpuJob.class).inNamespace(dag.getMetadata().getNamespace()).withName(name)
@@ -247,7 +247,7 @@ public class GpuDagReconciler implements Reconciler<GpuDag>, Cleaner<GpuDag> {
     unwritten.remove(uid);
     int deleted = 0;
     for (GpuJob job : context.getSecondaryResources(GpuJob.class)) {
-      if (ChildJob.isOwnedBy(job, uid) && job.getMetadata().getDeletionTimestamp() == null) {
+      if (ChildJobState.isOwnedBy(job, uid) && job.getMetadata().getDeletionTimestamp() == null) {
         context.getClient().resource(job).delete();
         deleted++;
       }

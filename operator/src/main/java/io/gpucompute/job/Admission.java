@@ -13,10 +13,10 @@ public sealed interface Admission {
    * The job must wait.
    *
    * @param position its place in the queue, 1 being next
-   * @param reason a {@link JobReason}
+   * @param reason why it waits, in a word
    * @param message why it waits
    */
-  record Waiting(int position, String reason, String message) implements Admission {}
+  record Waiting(int position, JobReason reason, String message) implements Admission {}
 
   /** See {@link #NOT_ASKED}. */
   record NotAsked() implements Admission {}

@@ -15,6 +15,7 @@ import io.gpucompute.provider.ProviderRegistry;
 import io.gpucompute.provider.WorkloadKey;
 import io.gpucompute.provider.WorkloadListener;
 import io.gpucompute.provider.WorkloadSpec;
+import io.gpucompute.status.StatusCopies;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -389,7 +390,7 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
   private DeleteControl cleanupBlocked(GpuJob job, int attempt, String why) {
     int failures = cleanupFailures.merge(job.getMetadata().getUid(), 1, Integer::sum);
     Duration delay = timing.retryDelay(failures, ThreadLocalRandom.current().nextDouble());
-    recorder.warning(job, JobReason.CLEANUP_BLOCKED, "cannot let go of attempt " + attempt + " yet: " + why
+    recorder.warning(job, JobReason.CLEANUP_BLOCKED.toString(), "cannot let go of attempt " + attempt + " yet: " + why
         + "; the job is kept until it can, so nothing of it leaks");
     return DeleteControl.noFinalizerRemoval().rescheduleAfter(delay);
   }
@@ -403,7 +404,7 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
     // The reconcile may have written before it failed (an attempt's record before its submit): start from that.
     GpuJob job = context.getPrimaryCache().get(ResourceID.fromResource(failed)).orElse(failed);
     GpuJobStatus status = job.getStatus() == null ? new GpuJobStatus()
-        : StatusDraft.copy(job.getStatus());
+        : StatusCopies.deepCopy(job.getStatus());
     String reason = e instanceof ProviderException pe ? pe.reason() : "ReconcileError";
     String message = "retrying: " + e.getMessage();
     LOG.warn("GpuJob {}/{}: reconcile failed ({}): {}", job.getMetadata().getNamespace(), job.getMetadata().getName(),

@@ -233,7 +233,7 @@ public final class JobDecider {
   }
 
   /** Enters a phase of a held workload, saying so when spec.providerConfigRef now names another ProviderConfig. */
-  private static void enterHolding(JobSituation situation, StatusDraft draft, JobPhase phase, String reason,
+  private static void enterHolding(JobSituation situation, StatusDraft draft, JobPhase phase, JobReason reason,
       String message) {
     String boundTo = draft.attemptRecord() == null ? null : draft.attemptRecord().getProviderConfig();
     String wanted = situation.job().getSpec().getProviderConfigRef().getName();
@@ -246,7 +246,7 @@ public final class JobDecider {
   }
 
   private static Decision attemptFailed(JobSituation situation, StatusDraft draft, Observation observation,
-      String reason, String what) {
+      JobReason reason, String what) {
     GpuJobSpec spec = situation.job().getSpec();
     Instant now = situation.now();
     int failures = draft.failures() + 1;
@@ -269,8 +269,8 @@ public final class JobDecider {
   }
 
   /** The reason a job that failed for good shows: the failure's own, where it is more telling than the limit. */
-  private static String failureReason(String reason) {
-    return JobReason.SUBMIT_OUTCOME_UNKNOWN.equals(reason) ? reason : JobReason.BACKOFF_LIMIT_EXCEEDED;
+  private static JobReason failureReason(JobReason reason) {
+    return reason == JobReason.SUBMIT_OUTCOME_UNKNOWN ? reason : JobReason.BACKOFF_LIMIT_EXCEEDED;
   }
 
   private static Decision waiting(JobSituation situation, StatusDraft draft) {

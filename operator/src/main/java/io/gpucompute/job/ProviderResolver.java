@@ -31,19 +31,19 @@ public final class ProviderResolver {
       Optional<GpuProvider> provider) {
     String name = job.getSpec().getProviderConfigRef().getName();
     if (config.isEmpty()) {
-      return new ProviderView.Blocked(null, JobReason.PROVIDER_CONFIG_NOT_FOUND,
+      return new ProviderView.Blocked(null, JobReason.PROVIDER_CONFIG_NOT_FOUND.toString(),
           "ProviderConfig " + name + " does not exist", true);
     }
     ProviderConfig pc = config.get();
     String label = pc.getSpec().getType() + "/" + name;
     if (pc.getMetadata().getDeletionTimestamp() != null) {
-      return new ProviderView.Blocked(label, JobReason.PROVIDER_CONFIG_DELETING, "ProviderConfig " + name
+      return new ProviderView.Blocked(label, JobReason.PROVIDER_CONFIG_DELETING.toString(), "ProviderConfig " + name
           + " is being deleted: it takes no new attempts", false);
     }
     LabelSelector allowed = pc.getSpec().getAllowedNamespaces();
     if (!NamespaceSelector.allows(allowed, namespace.map(ns -> ns.getMetadata().getLabels()).orElse(null),
         job.getMetadata().getNamespace())) {
-      return new ProviderView.Blocked(label, JobReason.NAMESPACE_NOT_ALLOWED, "ProviderConfig " + name
+      return new ProviderView.Blocked(label, JobReason.NAMESPACE_NOT_ALLOWED.toString(), "ProviderConfig " + name
           + " does not allow namespace " + job.getMetadata().getNamespace() + " (see its spec.allowedNamespaces)", true);
     }
     Optional<Condition> ready = Conditions.find(pc.getStatus() == null ? null : pc.getStatus().getConditions(),
@@ -51,17 +51,17 @@ public final class ProviderResolver {
     boolean current = pc.getStatus() != null && pc.getMetadata().getGeneration() != null
         && pc.getMetadata().getGeneration().equals(pc.getStatus().getObservedGeneration());
     if (ready.isEmpty() || !current) {
-      return new ProviderView.Blocked(label, JobReason.PROVIDER_NOT_READY,
+      return new ProviderView.Blocked(label, JobReason.PROVIDER_NOT_READY.toString(),
           "waiting for ProviderConfig " + name + " to be checked", false);
     }
     if (!Conditions.TRUE.equals(ready.get().getStatus())) {
       String reason = ready.get().getReason();
       boolean stalled = Conditions.isTrue(pc.getStatus().getConditions(), ProviderConfigCondition.STALLED);
-      return new ProviderView.Blocked(label, stalled ? reason : JobReason.PROVIDER_NOT_READY,
+      return new ProviderView.Blocked(label, stalled ? reason : JobReason.PROVIDER_NOT_READY.toString(),
           "ProviderConfig " + name + " is not ready (" + reason + "): " + ready.get().getMessage(), stalled);
     }
     if (provider.isEmpty()) {
-      return new ProviderView.Blocked(label, JobReason.PROVIDER_NOT_READY,
+      return new ProviderView.Blocked(label, JobReason.PROVIDER_NOT_READY.toString(),
           "waiting for the operator to connect to ProviderConfig " + name, false);
     }
     return new ProviderView.Usable(label, name, pc.getMetadata().getUid(),

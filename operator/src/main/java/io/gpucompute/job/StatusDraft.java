@@ -1,6 +1,5 @@
 package io.gpucompute.job;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.gpucompute.api.v1alpha1.AttemptRange;
 import io.gpucompute.api.v1alpha1.AttemptRecord;
@@ -10,6 +9,7 @@ import io.gpucompute.api.v1alpha1.GpuJobStatus;
 import io.gpucompute.api.v1alpha1.JobPhase;
 import io.gpucompute.cost.Money;
 import io.gpucompute.status.Conditions;
+import io.gpucompute.status.StatusCopies;
 import io.gpucompute.status.Timestamps;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -22,7 +22,6 @@ import java.util.List;
  */
 final class StatusDraft {
 
-  private static final ObjectMapper COPIER = new ObjectMapper();
   private static final Duration COST_GRANULARITY = Duration.ofMinutes(1);
 
   private final GpuJobSpec spec;
@@ -39,7 +38,7 @@ final class StatusDraft {
 
   /** A draft from the job's current status, with the facts every status carries brought up to date. */
   static StatusDraft of(GpuJob job, ProviderView provider, Instant now) {
-    GpuJobStatus copy = job.getStatus() == null ? new GpuJobStatus() : copy(job.getStatus());
+    GpuJobStatus copy = job.getStatus() == null ? new GpuJobStatus() : StatusCopies.deepCopy(job.getStatus());
     StatusDraft draft = new StatusDraft(job, copy, now);
     copy.setObservedGeneration(draft.generation);
     copy.setGpu(job.getSpec().getGpu().summary());
@@ -56,11 +55,6 @@ final class StatusDraft {
       draft.price(usable.pricePerGpuHour());
     }
     return draft;
-  }
-
-  /** A deep copy of {@code status}, to change without touching the cached object. */
-  static GpuJobStatus copy(GpuJobStatus status) {
-    return COPIER.convertValue(status, GpuJobStatus.class);
   }
 
   GpuJobStatus status() {
@@ -114,11 +108,21 @@ final class StatusDraft {
   }
 
   /** Sets the phase, its reason and message, and the conditions that follow from them. */
+  StatusDraft enter(JobPhase phase, JobReason reason, String message) {
+    return set(phase, reason.toString(), message, false);
+  }
+
+  /** Like {@link #enter(JobPhase, JobReason, String)}, with a reason of a provider or a ProviderConfig. */
   StatusDraft enter(JobPhase phase, String reason, String message) {
     return set(phase, reason, message, false);
   }
 
   /** Like {@link #enter}, and marks the job Stalled: it cannot progress until someone changes something. */
+  StatusDraft stall(JobPhase phase, JobReason reason, String message) {
+    return set(phase, reason.toString(), message, true);
+  }
+
+  /** Like {@link #stall(JobPhase, JobReason, String)}, with a reason of a provider or a ProviderConfig. */
   StatusDraft stall(JobPhase phase, String reason, String message) {
     return set(phase, reason, message, true);
   }
@@ -133,7 +137,7 @@ final class StatusDraft {
     boolean submitted = phase.holdsWorkload() || (phase.isTerminal() && attempts() > 0);
     if (!(submitted && Conditions.isTrue(conditions, JobCondition.SUBMITTED))) {
       conditions = Conditions.with(conditions, JobCondition.SUBMITTED, submitted,
-          submitted ? JobReason.WORKLOAD_SUBMITTED : reason, message, generation, now);
+          submitted ? JobReason.WORKLOAD_SUBMITTED.toString() : reason, message, generation, now);
     }
     // Every condition type is always present, in one order, so a reader never has to tell "absent" from
     // "False", and a status update replaces values rather than reshaping the list.

@@ -54,12 +54,12 @@ public final class WorkloadSpecs {
         SecretKeySelector ref = var.getValueFrom().getSecretKeyRef();
         Map<String, String> data = secrets.computeIfAbsent(ref.getName(), n -> readSecret(job.getMetadata().getNamespace(), n));
         if (data == null) {
-          throw new ProviderException.InvalidRequest(JobReason.SECRET_NOT_FOUND, "env " + var.getName() + ": Secret "
+          throw new ProviderException.InvalidRequest(JobReason.SECRET_NOT_FOUND.toString(), "env " + var.getName() + ": Secret "
               + job.getMetadata().getNamespace() + "/" + ref.getName() + " does not exist");
         }
         String value = data.get(ref.getKey());
         if (value == null) {
-          throw new ProviderException.InvalidRequest(JobReason.SECRET_NOT_FOUND, "env " + var.getName() + ": Secret "
+          throw new ProviderException.InvalidRequest(JobReason.SECRET_NOT_FOUND.toString(), "env " + var.getName() + ": Secret "
               + job.getMetadata().getNamespace() + "/" + ref.getName() + " has no key " + ref.getKey());
         }
         env.put(var.getName(), value);

@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -59,10 +58,4 @@ public final class Conditions {
     return result;
   }
 
-  /** Returns a copy of {@code conditions} without the condition of {@code type}. */
-  public static List<Condition> without(List<Condition> conditions, String type) {
-    List<Condition> result = new ArrayList<>(conditions == null ? List.of() : conditions);
-    result.removeIf(c -> Objects.equals(type, c.getType()));
-    return result;
-  }
 }

@@ -3,6 +3,7 @@ package io.gpucompute.admission;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gpucompute.job.Admission;
+import io.gpucompute.job.JobReason;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,7 @@ class QueuePlannerTest {
     assertThat(plan.get("new-high")).isInstanceOf(Admission.Admitted.class);
     assertThat(waiting(plan, "old-low").position()).isEqualTo(1);
     assertThat(waiting(plan, "new-low").position()).isEqualTo(2);
-    assertThat(waiting(plan, "old-low").reason()).isEqualTo("GpusBusy");
+    assertThat(waiting(plan, "old-low").reason()).isEqualTo(JobReason.GPUS_BUSY);
   }
 
   @Test
@@ -39,7 +40,7 @@ class QueuePlannerTest {
         List.of(job("running", 0, -60, "H100", 1)), new Capacity(2, Map.of()));
 
     assertThat(plan.get("a")).isInstanceOf(Admission.Admitted.class);
-    assertThat(waiting(plan, "b").reason()).isEqualTo("ProviderAtCapacity");
+    assertThat(waiting(plan, "b").reason()).isEqualTo(JobReason.PROVIDER_AT_CAPACITY);
   }
 
   @Test

@@ -17,8 +17,8 @@ import io.gpucompute.api.v1alpha1.GpuJob;
 import io.gpucompute.api.v1alpha1.GpuJobStatus;
 import io.gpucompute.api.v1alpha1.GpuJobTemplate;
 import io.gpucompute.api.v1alpha1.JobPhase;
-import io.gpucompute.dag.ChildJob;
-import io.gpucompute.dag.ChildJobs;
+import io.gpucompute.dag.ChildJobState;
+import io.gpucompute.dag.ChildJobBuilder;
 import io.gpucompute.dag.DagGraph;
 import io.gpucompute.dag.DagPlan;
 import io.gpucompute.dag.DagPlanner;
@@ -145,17 +145,17 @@ public final class GpuDagBenchmark {
     while (written == null || !written.getPhase().isTerminal()) {
       long start = THREADS.getCurrentThreadCpuTime();
       // --- what GpuDagReconciler.reconcile does, minus the API calls
-      Map<String, ChildJob> observed = new HashMap<>();
+      Map<String, ChildJobState> observed = new HashMap<>();
       for (String task : graph.names()) {
-        GpuJob job = cache.get(NS + "/" + ChildJobs.name("sim", task));
+        GpuJob job = cache.get(NS + "/" + ChildJobBuilder.name("sim", task));
         if (job != null) {
-          observed.put(task, ChildJob.of(job, "uid-sim"));
+          observed.put(task, ChildJobState.of(job, "uid-sim"));
         }
       }
       DagPlan plan = DagPlanner.plan(graph, new DagSituation(1L, dag.getSpec(), written, observed, now));
       List<GpuJob> created = new ArrayList<>();
       for (String task : plan.create()) {
-        created.add(ChildJobs.build(dag, dag.getSpec().getTasks().get(taskIndex(task))));
+        created.add(ChildJobBuilder.build(dag, dag.getSpec().getTasks().get(taskIndex(task))));
       }
       if (!plan.status().equals(written)) {
         statusBytes = json.asJson(plan.status()).getBytes(StandardCharsets.UTF_8).length;

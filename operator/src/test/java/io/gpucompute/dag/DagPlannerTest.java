@@ -74,8 +74,8 @@ class DagPlannerTest {
   void estimatedCostsAreSummedOverTheChildrenThatHaveOne() {
     DagSim dag = new DagSim().task("a").task("b");
     dag.step();
-    dag.children.put("a", new ChildJob(true, JobPhase.Running, false, new BigDecimal("2.000000"), new BigDecimal("0.5")));
-    dag.children.put("b", new ChildJob(true, JobPhase.Running, false, null, new BigDecimal("0.25")));
+    dag.children.put("a", new ChildJobState(true, JobPhase.Running, false, new BigDecimal("2.000000"), new BigDecimal("0.5")));
+    dag.children.put("b", new ChildJobState(true, JobPhase.Running, false, null, new BigDecimal("0.25")));
     dag.step();
 
     assertThat(dag.status.getEstimatedCost()).isEqualTo("2.000000");
@@ -134,7 +134,7 @@ class DagPlannerTest {
 
     assertThat(plan.create()).as("no new task after a failure").isEmpty();
     assertThat(dag.status.getPhase()).isEqualTo(DagPhase.Running);
-    assertThat(reason(dag.status)).isEqualTo(DagReason.WAITING_FOR_RUNNING_TASKS);
+    assertThat(reason(dag.status)).isEqualTo(DagReason.WAITING_FOR_RUNNING_TASKS.toString());
     assertThat(dag.status.getMessage()).contains("boom").contains("waiting for 1 running task");
     assertThat(dag.status.getTasks().getSkipped()).containsExactly("after-boom", "later", "last");
     assertThat(dag.status.getTasks().getRunning()).containsExactly("slow");
@@ -142,7 +142,7 @@ class DagPlannerTest {
     dag.succeed("slow");
     dag.step();
     assertThat(dag.status.getPhase()).isEqualTo(DagPhase.Failed);
-    assertThat(reason(dag.status)).isEqualTo(DagReason.TASKS_FAILED);
+    assertThat(reason(dag.status)).isEqualTo(DagReason.TASKS_FAILED.toString());
     assertThat(dag.status.getMessage()).isEqualTo("1 task failed: boom; 3 skipped; 1 of 5 succeeded");
     assertThat(isTrue(dag.status, DagCondition.FAILED)).isTrue();
     assertThat(isTrue(dag.status, DagCondition.STALLED)).as("kstatus reads a failed DAG as failed").isTrue();
@@ -162,7 +162,7 @@ class DagPlannerTest {
     dag.succeed("other");
     assertThat(dag.step().create()).containsExactly("after-other");
     assertThat(dag.status.getTasks().getSkipped()).containsExactly("after-boom", "after-after", "join");
-    assertThat(reason(dag.status)).isEqualTo(DagReason.TASKS_RUNNING);
+    assertThat(reason(dag.status)).isEqualTo(DagReason.TASKS_RUNNING.toString());
 
     dag.succeed("after-other");
     dag.step();
@@ -185,7 +185,7 @@ class DagPlannerTest {
     assertThat(dag.status.getPhase()).isEqualTo(DagPhase.Pending);
     assertThat(isTrue(dag.status, DagCondition.STALLED)).isTrue();
     assertThat(isTrue(dag.status, DagCondition.RECONCILING)).isFalse();
-    assertThat(reason(dag.status)).isEqualTo(DagReason.INVALID_GRAPH);
+    assertThat(reason(dag.status)).isEqualTo(DagReason.INVALID_GRAPH.toString());
     assertThat(dag.status.getMessage())
         .startsWith("dependency cycle (each task depends on the next): a -> c -> b -> a")
         .contains("4 tasks on or after a cycle")
@@ -208,7 +208,7 @@ class DagPlannerTest {
     }
 
     assertThat(dag.step().changesNoJob()).isTrue();
-    assertThat(reason(dag.status)).isEqualTo(DagReason.INVALID_GRAPH);
+    assertThat(reason(dag.status)).isEqualTo(DagReason.INVALID_GRAPH.toString());
     assertThat(dag.status.getMessage()).startsWith(message);
     assertThat(isTrue(dag.status, DagCondition.STALLED)).isTrue();
   }
@@ -228,7 +228,7 @@ class DagPlannerTest {
     dag.task("bare");
 
     assertThat(dag.step().create()).isEmpty();
-    assertThat(reason(dag.status)).isEqualTo(DagReason.INVALID_TASK);
+    assertThat(reason(dag.status)).isEqualTo(DagReason.INVALID_TASK.toString());
     assertThat(dag.status.getMessage()).endsWith(": no-gpu (gpu), bare (image, gpu)");
   }
 
@@ -240,7 +240,7 @@ class DagPlannerTest {
     DagPlan plan = DagPlanner.plan(name, dag.situation());
 
     assertThat(plan.create()).isEmpty();
-    assertThat(reason(plan.status())).isEqualTo(DagReason.INVALID_NAME);
+    assertThat(reason(plan.status())).isEqualTo(DagReason.INVALID_NAME.toString());
     assertThat(plan.status().getMessage()).contains("64 characters");
   }
 
@@ -285,7 +285,7 @@ class DagPlannerTest {
     assertThat(suspend.suspend()).containsExactly("b");
     assertThat(suspend.create()).as("c is ready but the DAG is suspended").isEmpty();
     assertThat(dag.status.getPhase()).isEqualTo(DagPhase.Suspended);
-    assertThat(reason(dag.status)).isEqualTo(DagReason.SUSPENDED);
+    assertThat(reason(dag.status)).isEqualTo(DagReason.SUSPENDED.toString());
     assertThat(isTrue(dag.status, DagCondition.RECONCILING)).isFalse();
     assertThat(isTrue(dag.status, DagCondition.STALLED)).isFalse();
     assertThat(dag.step().suspend()).as("asked once").isEmpty();
@@ -323,12 +323,12 @@ class DagPlannerTest {
   @Test
   void aJobOfATasksNameThatIsNotTheDagsStallsThatTask() {
     DagSim dag = new DagSim().task("a").task("b");
-    dag.children.put("a", ChildJob.FOREIGN);
+    dag.children.put("a", ChildJobState.FOREIGN);
 
     DagPlan plan = dag.step();
 
     assertThat(plan.create()).containsExactly("b");
-    assertThat(reason(dag.status)).isEqualTo(DagReason.JOB_NAME_CONFLICT);
+    assertThat(reason(dag.status)).isEqualTo(DagReason.JOB_NAME_CONFLICT.toString());
     assertThat(isTrue(dag.status, DagCondition.STALLED)).isTrue();
     assertThat(dag.status.getMessage()).contains(": a (GpuJob <dag>-<task>)");
     assertThat(dag.status.getTasks().getPending()).containsExactly("a");

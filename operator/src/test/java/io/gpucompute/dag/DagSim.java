@@ -23,7 +23,7 @@ final class DagSim {
   static final String NAME = "dag";
 
   final GpuDagSpec spec = new GpuDagSpec();
-  final Map<String, ChildJob> children = new LinkedHashMap<>();
+  final Map<String, ChildJobState> children = new LinkedHashMap<>();
   GpuDagStatus status;
   DagPlan last;
   long generation = 1;
@@ -54,7 +54,7 @@ final class DagSim {
       if (children.containsKey(task)) {
         throw new AssertionError("task " + task + " started twice");
       }
-      children.put(task, ChildJob.CREATED);
+      children.put(task, ChildJobState.CREATED);
       created.add(task);
     }
     last.suspend().forEach(task -> children.put(task, with(children.get(task), true)));
@@ -65,11 +65,11 @@ final class DagSim {
 
   /** The child of {@code task} reaches {@code phase}, at {@code cost} USD accrued. */
   DagSim job(String task, JobPhase phase, String cost) {
-    ChildJob child = children.get(task);
+    ChildJobState child = children.get(task);
     if (child == null) {
       throw new AssertionError("task " + task + " has no GpuJob");
     }
-    children.put(task, new ChildJob(true, phase, child.suspendRequested(), null,
+    children.put(task, new ChildJobState(true, phase, child.suspendRequested(), null,
         cost == null ? null : new BigDecimal(cost)));
     return this;
   }
@@ -97,13 +97,13 @@ final class DagSim {
         throw new AssertionError("no end after " + maxSteps + " steps: " + status.getMessage());
       }
       children.replaceAll((task, child) -> child.taskPhase().isTerminal() ? child
-          : new ChildJob(true, JobPhase.Succeeded, false, null, new BigDecimal("0.01")));
+          : new ChildJobState(true, JobPhase.Succeeded, false, null, new BigDecimal("0.01")));
       step();
     }
     return steps;
   }
 
-  private static ChildJob with(ChildJob child, boolean suspend) {
-    return new ChildJob(true, child.phase(), suspend, child.estimatedCost(), child.accruedCost());
+  private static ChildJobState with(ChildJobState child, boolean suspend) {
+    return new ChildJobState(true, child.phase(), suspend, child.estimatedCost(), child.accruedCost());
   }
 }

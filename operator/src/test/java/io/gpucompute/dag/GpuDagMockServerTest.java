@@ -154,7 +154,7 @@ class GpuDagMockServerTest {
 
     GpuDagStatus status = dag.getStatus();
     assertThat(Conditions.isTrue(status.getConditions(), DagCondition.COMPLETE)).isTrue();
-    assertThat(reason(status, DagCondition.COMPLETE)).isEqualTo(DagReason.COMPLETED);
+    assertThat(reason(status, DagCondition.COMPLETE)).isEqualTo(DagReason.COMPLETED.toString());
     assertThat(status.getProgress()).isEqualTo("4/4");
     assertThat(status.getTasks().getSucceeded()).containsExactly("prep", "train-a", "train-b", "eval");
     assertThat(status.getObservedGeneration()).isEqualTo(dag.getMetadata().getGeneration());
@@ -194,7 +194,7 @@ class GpuDagMockServerTest {
     GpuDag dag = awaitDag("failing", phase(DagPhase.Failed));
 
     GpuDagStatus status = dag.getStatus();
-    assertThat(reason(status, DagCondition.FAILED)).isEqualTo(DagReason.TASKS_FAILED);
+    assertThat(reason(status, DagCondition.FAILED)).isEqualTo(DagReason.TASKS_FAILED.toString());
     assertThat(Conditions.isTrue(status.getConditions(), DagCondition.FAILED)).isTrue();
     assertThat(Conditions.isTrue(status.getConditions(), DagCondition.STALLED)).isTrue();
     assertThat(status.getTasks().getFailed()).containsExactly("boom");
@@ -217,13 +217,13 @@ class GpuDagMockServerTest {
     GpuDag dag = awaitDag("loop", status -> Conditions.isTrue(status.getConditions(), DagCondition.STALLED));
 
     assertThat(dag.getStatus().getPhase()).isEqualTo(DagPhase.Pending);
-    assertThat(reason(dag.getStatus(), DagCondition.STALLED)).isEqualTo(DagReason.INVALID_GRAPH);
+    assertThat(reason(dag.getStatus(), DagCondition.STALLED)).isEqualTo(DagReason.INVALID_GRAPH.toString());
     assertThat(dag.getStatus().getMessage()).contains("a -> b -> a").doesNotContain("free");
     await().atMost(WAIT).untilAsserted(() -> assertThat(client.v1().events().inNamespace(NS).list().getItems())
         .anySatisfy(e -> {
           assertThat(e.getInvolvedObject().getName()).isEqualTo("loop");
           assertThat(e.getType()).isEqualTo("Warning");
-          assertThat(e.getReason()).isEqualTo(DagReason.INVALID_GRAPH);
+          assertThat(e.getReason()).isEqualTo(DagReason.INVALID_GRAPH.toString());
           assertThat(e.getMessage()).contains("a -> b -> a");
         }));
     assertThat(jobs()).isEmpty();
@@ -247,7 +247,7 @@ class GpuDagMockServerTest {
 
     GpuDag suspended = awaitDag("pausable", status -> status.getPhase() == DagPhase.Suspended
         && status.getCounts().getSuspended() == 1);
-    assertThat(reason(suspended.getStatus(), DagCondition.RECONCILING)).isEqualTo(DagReason.SUSPENDED);
+    assertThat(reason(suspended.getStatus(), DagCondition.RECONCILING)).isEqualTo(DagReason.SUSPENDED.toString());
     GpuJob first = job("pausable-first");
     assertThat(first.getSpec().getSuspend()).isTrue();
     assertThat(first.getStatus().getPhase()).isEqualTo(JobPhase.Suspended);

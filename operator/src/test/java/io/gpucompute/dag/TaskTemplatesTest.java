@@ -68,7 +68,7 @@ class TaskTemplatesTest {
     spec.setSuspend(true);
     dag.setSpec(spec);
 
-    GpuJob job = ChildJobs.build(dag, new DagTask("train", new ArrayList<>(), null));
+    GpuJob job = ChildJobBuilder.build(dag, new DagTask("train", new ArrayList<>(), null));
 
     assertThat(job.getMetadata().getName()).isEqualTo("pipeline-train");
     assertThat(job.getMetadata().getNamespace()).isEqualTo("team-a");
@@ -82,7 +82,7 @@ class TaskTemplatesTest {
       assertThat(owner.getBlockOwnerDeletion()).isTrue();
     });
     assertThat(job.getSpec().getSuspend()).as("a suspended DAG's jobs start suspended").isTrue();
-    assertThat(ChildJob.of(job, "uid-1").owned()).isTrue();
-    assertThat(ChildJob.of(job, "uid-2").owned()).isFalse();
+    assertThat(ChildJobState.of(job, "uid-1").owned()).isTrue();
+    assertThat(ChildJobState.of(job, "uid-2").owned()).isFalse();
   }
 }

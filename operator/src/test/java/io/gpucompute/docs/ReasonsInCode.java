@@ -66,6 +66,14 @@ final class ReasonsInCode {
       }
     }
     Map<String, String> constants = constants(sources);
+    for (String className : REASON_CLASSES) {
+      Class<?> type = Class.forName(className);
+      if (type.isEnum()) {
+        for (Object constant : type.getEnumConstants()) {
+          constants.put(type.getSimpleName() + "." + ((Enum<?>) constant).name(), constant.toString());
+        }
+      }
+    }
     List<ReasonParameter> parameters = reasonParameters(sources);
     for (JavaSource source : sources) {
       for (Map.Entry<Integer, String> argument : reasonArguments(source, parameters).entrySet()) {

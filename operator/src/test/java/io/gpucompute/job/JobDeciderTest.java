@@ -62,7 +62,7 @@ class JobDeciderTest {
 
   /** One row: a situation, and the phase, reason, action and True conditions it must lead to. */
   record Row(String name, GpuJob job, ProviderView provider, Admission admission, Observation observation, Instant now,
-      JobPhase phase, String reason, Class<? extends Decision.Action> action, Set<String> trueConditions) {
+      JobPhase phase, JobReason reason, Class<? extends Decision.Action> action, Set<String> trueConditions) {
     @Override
     public String toString() {
       return name;
@@ -78,13 +78,13 @@ class JobDeciderTest {
         new Row("new job, GPUs busy: queued", TestJobs.job(), USABLE, new Admission.Waiting(2, JobReason.GPUS_BUSY, "busy"),
             null, T0, JobPhase.Queued, JobReason.GPUS_BUSY, Decision.None.class, Set.of(JobCondition.RECONCILING)),
         new Row("ProviderConfig missing: stalled", TestJobs.job(),
-            new ProviderView.Blocked(null, JobReason.PROVIDER_CONFIG_NOT_FOUND, "missing", true), Admission.NOT_ASKED, null,
+            new ProviderView.Blocked(null, JobReason.PROVIDER_CONFIG_NOT_FOUND.toString(), "missing", true), Admission.NOT_ASKED, null,
             T0, JobPhase.Pending, JobReason.PROVIDER_CONFIG_NOT_FOUND, Decision.None.class, Set.of(JobCondition.STALLED)),
         new Row("namespace not allowed: stalled", TestJobs.job(),
-            new ProviderView.Blocked("Local/local", JobReason.NAMESPACE_NOT_ALLOWED, "no", true), Admission.NOT_ASKED, null,
+            new ProviderView.Blocked("Local/local", JobReason.NAMESPACE_NOT_ALLOWED.toString(), "no", true), Admission.NOT_ASKED, null,
             T0, JobPhase.Pending, JobReason.NAMESPACE_NOT_ALLOWED, Decision.None.class, Set.of(JobCondition.STALLED)),
         new Row("provider not ready yet: waits, not stalled", TestJobs.job(),
-            new ProviderView.Blocked("Local/local", JobReason.PROVIDER_NOT_READY, "probing", false), Admission.NOT_ASKED,
+            new ProviderView.Blocked("Local/local", JobReason.PROVIDER_NOT_READY.toString(), "probing", false), Admission.NOT_ASKED,
             null, T0, JobPhase.Pending, JobReason.PROVIDER_NOT_READY, Decision.None.class, Set.of(JobCondition.RECONCILING)),
         new Row("price above the cap: stalled", TestJobs.job(s -> s.setMaxPricePerHour("3.99")), USABLE, ADMITTED, null,
             T0, JobPhase.Pending, JobReason.PRICE_ABOVE_LIMIT, Decision.None.class, Set.of(JobCondition.STALLED)),
@@ -159,7 +159,7 @@ class JobDeciderTest {
     assertThat(decision.action()).isInstanceOf(row.action());
     assertThat(decision.status().getObservedGeneration()).isEqualTo(1L);
     if (row.reason() != null) {
-      assertThat(decision.status().getConditions()).anyMatch(c -> row.reason().equals(c.getReason()));
+      assertThat(decision.status().getConditions()).anyMatch(c -> row.reason().toString().equals(c.getReason()));
     }
     if (row.trueConditions() != null) {
       assertThat(trueConditions(decision.status())).isEqualTo(row.trueConditions());
@@ -190,7 +190,8 @@ class JobDeciderTest {
         Arguments.of("accepted by a provider that finds requests by id only: the id is saved at once", false,
             new SubmitOutcome.Accepted(new SubmitResult("req-7", null)), JobPhase.Submitting, 1, "req-7", false, null),
         Arguments.of("no capacity: back to the queue, the attempt not counted", true,
-            new SubmitOutcome.NoCapacity("0 of 2 A100 free"), JobPhase.Queued, null, null, false, JobReason.NO_CAPACITY),
+            new SubmitOutcome.NoCapacity("0 of 2 A100 free"), JobPhase.Queued, null, null, false,
+            JobReason.NO_CAPACITY.toString()),
         Arguments.of("an impossible request: stalled, the attempt not counted", true,
             new SubmitOutcome.Refused("UnknownGpuType", "no H800 here"), JobPhase.Pending, null, null, false,
             "UnknownGpuType"),
@@ -200,7 +201,7 @@ class JobDeciderTest {
             new SubmitOutcome.Unavailable(timeout), JobPhase.Pending, null, null, true, null),
         Arguments.of("outcome unknown: the attempt ends, never sent again blindly", false,
             new SubmitOutcome.Unknown("read timed out"), JobPhase.Failed, 1, null, false,
-            JobReason.SUBMIT_OUTCOME_UNKNOWN));
+            JobReason.SUBMIT_OUTCOME_UNKNOWN.toString()));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -382,7 +383,7 @@ class JobDeciderTest {
         T0.plusSeconds(10));
     assertThat(running.status().getProvider()).as("the attempt's own provider").isEqualTo("Local/local");
     assertThat(Conditions.find(running.status().getConditions(), JobCondition.RUNNING).orElseThrow().getReason())
-        .isEqualTo(JobReason.PROVIDER_CHANGE_PENDING);
+        .isEqualTo(JobReason.PROVIDER_CHANGE_PENDING.toString());
     saved(job, decide(job, other, Admission.NOT_ASKED, observed(WorkloadState.FAILED, 1, T0.plusSeconds(20)),
         T0.plusSeconds(20)));
     Decision release = decide(job, other, Admission.NOT_ASKED, null, T0.plusSeconds(20));
@@ -423,7 +424,7 @@ class JobDeciderTest {
     assertThat(decision.action()).isEqualTo(Decision.NONE);
     assertThat(decision.status().getPhase()).isEqualTo(JobPhase.Failed);
     assertThat(Conditions.find(decision.status().getConditions(), JobCondition.FAILED).orElseThrow().getReason())
-        .isEqualTo(JobReason.SUBMIT_OUTCOME_UNKNOWN);
+        .isEqualTo(JobReason.SUBMIT_OUTCOME_UNKNOWN.toString());
   }
 
   @Test

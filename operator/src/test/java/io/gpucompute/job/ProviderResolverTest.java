@@ -88,7 +88,7 @@ class ProviderResolverTest {
 
     assertThat(view).isInstanceOfSatisfying(ProviderView.Blocked.class, blocked -> {
       assertThat(blocked.stalled()).isFalse();
-      assertThat(blocked.reason()).isEqualTo(JobReason.PROVIDER_NOT_READY);
+      assertThat(blocked.reason()).isEqualTo(JobReason.PROVIDER_NOT_READY.toString());
     });
   }
 
@@ -103,7 +103,7 @@ class ProviderResolverTest {
     deleting.getMetadata().setDeletionTimestamp("2026-01-01T00:00:00Z");
 
     assertThat(resolve(deleting)).isInstanceOfSatisfying(ProviderView.Blocked.class, blocked -> {
-      assertThat(blocked.reason()).isEqualTo(JobReason.PROVIDER_CONFIG_DELETING);
+      assertThat(blocked.reason()).isEqualTo(JobReason.PROVIDER_CONFIG_DELETING.toString());
       assertThat(blocked.stalled()).isFalse();
     });
   }

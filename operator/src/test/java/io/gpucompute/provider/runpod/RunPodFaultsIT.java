@@ -232,7 +232,7 @@ class RunPodFaultsIT {
           return j;
         });
     GpuJob pending = fixture.awaitJob("f5", "saying the change waits", s -> Conditions.find(s.getConditions(),
-        JobCondition.RECONCILING).map(c -> JobReason.PROVIDER_CHANGE_PENDING.equals(c.getReason())).orElse(false));
+        JobCondition.RECONCILING).map(c -> JobReason.PROVIDER_CHANGE_PENDING.toString().equals(c.getReason())).orElse(false));
     assertThat(pending.getStatus().getWorkload().getProviderConfigUid()).isEqualTo(firstUid);
 
     GpuJob done = fixture.awaitJob("f5", "Succeeded", s -> s.getPhase() == JobPhase.Succeeded);
@@ -296,7 +296,7 @@ class RunPodFaultsIT {
       // Retrying its submit, or waiting for the ProviderConfig, whose probe fails during the outage too.
       fixture.awaitJob(name, "waiting with a reason", s -> Conditions.find(s.getConditions(), JobCondition.RECONCILING)
           .map(c -> "True".equals(c.getStatus()) && (c.getMessage().startsWith("retrying")
-              || JobReason.PROVIDER_NOT_READY.equals(c.getReason()))).orElse(false));
+              || JobReason.PROVIDER_NOT_READY.toString().equals(c.getReason()))).orElse(false));
     }
     await().pollDelay(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(9)).until(() -> true);
     Instant outageEnd = Instant.now();
@@ -357,7 +357,7 @@ class RunPodFaultsIT {
   private List<Event> cleanupEvents(GpuJob job) {
     return client.v1().events().inNamespace(fixture.namespace()).list().getItems().stream()
         .filter(e -> job.getMetadata().getUid().equals(e.getInvolvedObject().getUid()))
-        .filter(e -> JobReason.CLEANUP_BLOCKED.equals(e.getReason())).toList();
+        .filter(e -> JobReason.CLEANUP_BLOCKED.toString().equals(e.getReason())).toList();
   }
 
   /**

@@ -75,6 +75,14 @@ final class StubProcess {
    */
   void kill() {
     ProcessGroups.kill(process.pid());
+    try {
+      // The JVM reaps its child a moment after the kernel ended it; until then isAlive() still says true.
+      process.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("stub process " + process.pid() + " was not reaped after SIGKILL", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Whether the process and everything it started have ended. */

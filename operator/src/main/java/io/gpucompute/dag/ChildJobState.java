@@ -17,21 +17,21 @@ import java.util.Objects;
  * @param estimatedCost the job's estimatedCost, or null
  * @param accruedCost the job's accruedCost, or null
  */
-public record ChildJob(boolean owned, JobPhase phase, boolean suspendRequested, BigDecimal estimatedCost,
+public record ChildJobState(boolean owned, JobPhase phase, boolean suspendRequested, BigDecimal estimatedCost,
     BigDecimal accruedCost) {
 
   /** A child of this DAG, as just created: no status yet. */
-  public static final ChildJob CREATED = new ChildJob(true, null, false, null, null);
+  public static final ChildJobState CREATED = new ChildJobState(true, null, false, null, null);
   /** A job of the task's name that belongs to someone else. */
-  public static final ChildJob FOREIGN = new ChildJob(false, null, false, null, null);
+  public static final ChildJobState FOREIGN = new ChildJobState(false, null, false, null, null);
 
   /** What {@code job} shows to the DAG of uid {@code dagUid}. */
-  public static ChildJob of(GpuJob job, String dagUid) {
+  public static ChildJobState of(GpuJob job, String dagUid) {
     if (!isOwnedBy(job, dagUid)) {
       return FOREIGN;
     }
     var status = job.getStatus();
-    return new ChildJob(true, status == null ? null : status.getPhase(),
+    return new ChildJobState(true, status == null ? null : status.getPhase(),
         suspendRequested(job),
         status == null ? null : Money.parse(status.getEstimatedCost()),
         status == null ? null : Money.parse(status.getAccruedCost()));

@@ -9,9 +9,9 @@ import io.gpucompute.api.v1alpha1.GpuJobSpec;
 import java.util.Map;
 
 /** The child GpuJob of a DAG task: its deterministic name, labels, owner reference and merged spec. */
-public final class ChildJobs {
+public final class ChildJobBuilder {
 
-  private ChildJobs() {}
+  private ChildJobBuilder() {}
 
   /** The name of task {@code task}'s GpuJob: {@code <dag>-<task>}. */
   public static String name(String dag, String task) {
