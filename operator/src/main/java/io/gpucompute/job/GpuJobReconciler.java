@@ -395,6 +395,16 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
     return DeleteControl.noFinalizerRemoval().rescheduleAfter(delay);
   }
 
+  /** The provider's failure behind {@code e}: JOSDK hands over what the reconcile threw, wrapped or not. */
+  private static Optional<ProviderException> providerFailure(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof ProviderException failure) {
+        return Optional.of(failure);
+      }
+    }
+    return Optional.empty();
+  }
+
   /**
    * A reconcile failed (a provider call, most often): only the Reconciling condition says so, with the failure's
    * reason; the phase and the other conditions keep their values.
@@ -405,8 +415,9 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
     GpuJob job = context.getPrimaryCache().get(ResourceID.fromResource(failed)).orElse(failed);
     GpuJobStatus status = job.getStatus() == null ? new GpuJobStatus()
         : StatusCopies.deepCopy(job.getStatus());
-    String reason = e instanceof ProviderException pe ? pe.reason() : "ReconcileError";
-    String message = "retrying: " + e.getMessage();
+    Optional<ProviderException> provider = providerFailure(e);
+    String reason = provider.map(ProviderException::reason).orElse("ReconcileError");
+    String message = "retrying: " + provider.map(Throwable::getMessage).orElse(e.getMessage());
     LOG.warn("GpuJob {}/{}: reconcile failed ({}): {}", job.getMetadata().getNamespace(), job.getMetadata().getName(),
         reason, e.getMessage());
     var conditions = io.gpucompute.status.Conditions.with(status.getConditions(), JobCondition.RECONCILING, true, reason,
