@@ -11,13 +11,8 @@ import io.gpucompute.api.v1alpha1.ProviderConfigStatus;
 import io.gpucompute.api.v1alpha1.ProviderType;
 import io.gpucompute.providerconfig.ProviderConfigCondition;
 import io.gpucompute.status.Conditions;
+import io.gpucompute.provider.FakeGpuProvider;
 import io.gpucompute.provider.GpuProvider;
-import io.gpucompute.provider.Observation;
-import io.gpucompute.provider.Offer;
-import io.gpucompute.provider.ProbeResult;
-import io.gpucompute.provider.SubmitResult;
-import io.gpucompute.provider.WorkloadKey;
-import io.gpucompute.provider.WorkloadSpec;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -42,32 +37,7 @@ class ProviderResolverTest {
 
   private static ProviderView resolve(ProviderConfig pc) {
     GpuJob job = TestJobs.job();
-    GpuProvider connected = new GpuProvider() {
-      @Override
-      public ProbeResult probe() {
-        return ProbeResult.ready("ok");
-      }
-
-      @Override
-      public List<Offer> offers() {
-        return List.of();
-      }
-
-      @Override
-      public SubmitResult submit(WorkloadSpec spec) {
-        throw new UnsupportedOperationException("not called by the resolver");
-      }
-
-      @Override
-      public Observation observe(WorkloadKey key) {
-        throw new UnsupportedOperationException("not called by the resolver");
-      }
-
-      @Override
-      public void cancel(WorkloadKey key) {
-        throw new UnsupportedOperationException("not called by the resolver");
-      }
-    };
+    GpuProvider connected = new FakeGpuProvider(new FakeGpuProvider.Cloud(List.of("A100"), 1));
     return ProviderResolver.resolve(job, Optional.of(pc), Optional.empty(), Optional.of(connected));
   }
 
