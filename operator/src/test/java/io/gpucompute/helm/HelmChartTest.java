@@ -194,13 +194,17 @@ class HelmChartTest {
    */
   @Test
   void theReplicasHaveADisruptionBudgetASpreadAndProbesAndAGracePeriodForHa() {
-    List<HasMetadata> objects = render(t -> {});
+    List<HasMetadata> objects = render(t -> t.withKubeVersion("1.30.0"));
     Deployment deployment = one(objects, Deployment.class, "gpucompute-gpu-compute-operator");
     PodSpec pod = deployment.getSpec().getTemplate().getSpec();
     var selector = deployment.getSpec().getSelector().getMatchLabels();
     PodDisruptionBudget budget = one(objects, PodDisruptionBudget.class, "gpucompute-gpu-compute-operator");
     assertThat(budget.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
     assertThat(budget.getSpec().getSelector().getMatchLabels()).isEqualTo(selector);
+    var beforeV1 = one(render(t -> t.withKubeVersion("1.20.2")),
+        io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudget.class, "gpucompute-gpu-compute-operator");
+    assertThat(beforeV1.getSpec().getMaxUnavailable().getIntVal()).as("policy/v1beta1 before Kubernetes 1.21")
+        .isEqualTo(1);
     assertThat(pod.getTopologySpreadConstraints()).singleElement().satisfies(spread -> {
       assertThat(spread.getTopologyKey()).isEqualTo("kubernetes.io/hostname");
       assertThat(spread.getWhenUnsatisfiable()).isEqualTo("ScheduleAnyway");
@@ -211,7 +215,7 @@ class HelmChartTest {
 
     List<HasMetadata> single = render(t -> t.set("podDisruptionBudget.enabled", false)
         .set("topologySpread.enabled", false));
-    assertThat(single).noneMatch(o -> o instanceof PodDisruptionBudget);
+    assertThat(single).noneMatch(o -> o.getKind().equals("PodDisruptionBudget"));
     assertThat(one(single, Deployment.class, "gpucompute-gpu-compute-operator").getSpec().getTemplate().getSpec()
         .getTopologySpreadConstraints()).isNullOrEmpty();
   }
