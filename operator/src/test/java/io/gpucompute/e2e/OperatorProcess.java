@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The operator as production runs it: the shaded jar ({@code operator/target/gpu-compute-operator.jar}, built by
@@ -46,6 +48,8 @@ public final class OperatorProcess implements AutoCloseable {
   public static final String NO_NVIDIA_SMI = "gpucompute-e2e-no-nvidia-smi";
 
   private static final Duration KILL_WAIT = Duration.ofSeconds(10);
+  private static final Pattern PROVIDER_CALLS =
+      Pattern.compile("gpucompute_provider_requests_seconds_count\\{([^}]*)\\} ([0-9.eE+]+)");
   private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("HHmmss-SSS")
       .withZone(java.time.ZoneId.systemDefault());
 
@@ -189,6 +193,18 @@ public final class OperatorProcess implements AutoCloseable {
   /** The body of {@code GET path} on the health port (for example {@code /metrics}), if something answers. */
   public Optional<String> body(String path) {
     return new HealthEndpoints(healthPort).body(path);
+  }
+
+  /** How many provider calls of {@code operation} (submit, observe, ...) this process counted, from its /metrics. */
+  public long providerCalls(String operation) {
+    Matcher m = PROVIDER_CALLS.matcher(body("/metrics").orElse(""));
+    long total = 0;
+    while (m.find()) {
+      if (m.group(1).contains("operation=\"" + operation + "\"")) {
+        total += (long) Double.parseDouble(m.group(2));
+      }
+    }
+    return total;
   }
 
   /** SIGKILL: the JVM ends at once, without its shutdown hook. Returns once it is gone. */
