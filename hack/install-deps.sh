@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs, with apt (Debian/Ubuntu only), what hack/control-plane.sh and the e2e
-# tests need (a JDK 21+ for Keycloak among them, when there is none).
+# tests need (a JDK 21+ for Keycloak among them, when there is none; podman and
+# mmdebstrap for the operator image).
 #
 #   hack/install-deps.sh               run-time packages; plus the build packages
 #                                      when kube-apiserver/kube-controller-manager
@@ -25,6 +26,9 @@ source "${HACK_DIR}/lib/kube-binaries.sh"
 # lua5.1 for the tests of the Argo CD health checks (docs/argocd/*.lua), and
 # the linter that .ci/run runs on the shell scripts (shellcheck).
 RUNTIME_PACKAGES=(etcd-server openssl jq curl ca-certificates lua5.1 shellcheck)
+# What building and running the operator image needs (hack/operator-image.sh,
+# OperatorImageIT): podman with runc, and mmdebstrap for the Debian base image.
+IMAGE_PACKAGES=(podman runc mmdebstrap)
 # What building kube-apiserver/kube-controller-manager from the distribution's
 # `kubernetes` source package needs. reflect2's Debian package provides the
 # 1.0.2 sources that replace the vendored 1.0.1 (see hack/lib/kube-binaries.sh).
@@ -203,6 +207,7 @@ main() {
   esac
   require_apt
   install_packages "${RUNTIME_PACKAGES[@]}"
+  install_packages "${IMAGE_PACKAGES[@]}"
   # The e2e suite and the quick start drive the cluster with the real kubectl; Debian ships one too.
   if ! command -v kubectl >/dev/null 2>&1; then
     install_packages kubernetes-client

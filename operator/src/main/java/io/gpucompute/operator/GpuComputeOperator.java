@@ -8,6 +8,9 @@ import io.gpucompute.job.GpuJobReconciler;
 import io.gpucompute.job.JitteredRetry;
 import io.gpucompute.job.WorkloadSpecs;
 import io.gpucompute.metrics.OperatorMetrics;
+import io.gpucompute.operator.leader.LeaderOnlyProvider;
+import io.gpucompute.operator.leader.Leadership;
+import io.gpucompute.provider.GpuProvider;
 import io.gpucompute.provider.ProviderFactory;
 import io.gpucompute.provider.ProviderRegistry;
 import io.gpucompute.provider.alibaba.AlibabaEcsProviderFactory;
@@ -21,8 +24,11 @@ import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
 /**
@@ -33,6 +39,8 @@ public final class GpuComputeOperator implements AutoCloseable {
 
   /** The leader-election Lease (coordination.k8s.io) in {@link OperatorSettings#leaseNamespace()}. */
   public static final String LEASE_NAME = "gpucompute-operator-leader";
+  /** How long stopping waits for reconciles that are running to end. */
+  public static final Duration RECONCILE_DRAIN = Duration.ofSeconds(5);
 
   private final Operator operator;
   private final ProviderRegistry providers;
@@ -51,27 +59,50 @@ public final class GpuComputeOperator implements AutoCloseable {
    */
   public static GpuComputeOperator start(KubernetesClient client, OperatorSettings settings, Clock clock,
       Consumer<ConfigurationServiceOverrider> overrides) {
-    return start(client, settings, clock, overrides,
-        List.of(new LocalProviderFactory(settings.local()), new RunPodProviderFactory(),
-            new KubernetesProviderFactory(client), new TencentTkeProviderFactory(), new AlibabaEcsProviderFactory()));
+    return start(client, settings, clock, overrides, builtInProviders(client, settings), Optional.empty());
+  }
+
+  /**
+   * Builds and starts the operator as {@code Main} runs it. With leader election on, {@code leadership} guards it: the
+   * elector reports to it (and leaves ending the process to it), and no provider is called unless it is confirmed.
+   */
+  public static GpuComputeOperator start(KubernetesClient client, OperatorSettings settings, Clock clock,
+      Leadership leadership) {
+    return start(client, settings, clock, o -> {}, builtInProviders(client, settings),
+        settings.leaseNamespace().map(ns -> leadership));
+  }
+
+  private static List<ProviderFactory> builtInProviders(KubernetesClient client, OperatorSettings settings) {
+    return List.of(new LocalProviderFactory(settings.local()), new RunPodProviderFactory(),
+        new KubernetesProviderFactory(client), new TencentTkeProviderFactory(), new AlibabaEcsProviderFactory());
   }
 
   /** Like {@link #start(KubernetesClient, OperatorSettings, Clock, Consumer)}, with the given provider factories. */
   public static GpuComputeOperator start(KubernetesClient client, OperatorSettings settings, Clock clock,
       Consumer<ConfigurationServiceOverrider> overrides, List<ProviderFactory> factories) {
+    return start(client, settings, clock, overrides, factories, Optional.empty());
+  }
+
+  private static GpuComputeOperator start(KubernetesClient client, OperatorSettings settings, Clock clock,
+      Consumer<ConfigurationServiceOverrider> overrides, List<ProviderFactory> factories,
+      Optional<Leadership> leadership) {
     OperatorMetrics metrics = new OperatorMetrics();
     Operator operator = new Operator(o -> {
-      o.withKubernetesClient(client).withCloseClientOnStop(false).withMetrics(metrics.josdkMetrics());
+      o.withKubernetesClient(client).withCloseClientOnStop(false).withMetrics(metrics.josdkMetrics())
+          .withReconciliationTerminationTimeout(RECONCILE_DRAIN);
       settings.leaseNamespace().ifPresent(ns -> o.withLeaderElectionConfiguration(
-          new LeaderElectionConfiguration(LEASE_NAME, ns, settings.identity())));
+          leaderElection(ns, settings.identity(), leadership)));
       overrides.accept(o);
     });
     EventRecorder recorder = new EventRecorder(client, clock, settings.identity());
     String installation = settings.installation().orElseGet(() -> Installation.id(client));
     AtomicReference<GpuJobReconciler> jobReconciler = new AtomicReference<>();
     AtomicReference<ProviderConfigReconciler> configReconciler = new AtomicReference<>();
-    ProviderRegistry providers = new ProviderRegistry(factories, key -> jobReconciler.get().changed(key),
-        metrics::meter);
+    BiFunction<String, GpuProvider, GpuProvider> decorator = (label, provider) -> {
+      GpuProvider metered = metrics.meter(label, provider);
+      return leadership.map(l -> LeaderOnlyProvider.wrap(metered, l)).orElse(metered);
+    };
+    ProviderRegistry providers = new ProviderRegistry(factories, key -> jobReconciler.get().changed(key), decorator);
     CachedJobs jobs = new CachedJobs();
     OrphanSweeper sweeper = new OrphanSweeper(installation, jobs, recorder, clock, settings.orphanSweep().interval(),
         settings.orphanSweep().grace(), metrics::swept);
@@ -86,6 +117,18 @@ public final class GpuComputeOperator implements AutoCloseable {
     jobs.use(jobReconciler.get().jobCache());
     metrics.countJobsFrom(jobs::cache);
     return new GpuComputeOperator(operator, providers, metrics);
+  }
+
+  /**
+   * The Lease {@link #LEASE_NAME} in {@code namespace}: with {@code leadership}, on its timings and reporting to it,
+   * without JOSDK's exit when leading stops (that {@code System.exit} from the elector's thread would block a shutdown
+   * that is already running); without, JOSDK's defaults.
+   */
+  private static LeaderElectionConfiguration leaderElection(String namespace, String identity,
+      Optional<Leadership> leadership) {
+    return leadership.map(l -> new LeaderElectionConfiguration(LEASE_NAME, namespace, l.timing().leaseDuration(),
+            l.timing().renewDeadline(), l.timing().retryPeriod(), identity, l.callbacks(), false))
+        .orElseGet(() -> new LeaderElectionConfiguration(LEASE_NAME, namespace, identity));
   }
 
   /** The operator's meters, which {@code /metrics} serves (docs/metrics.md). */

@@ -27,22 +27,7 @@ class KubernetesGpuNodeIT extends OperatorE2eTestBase {
   private static final String PROVIDER = "e2e-gpu-node";
 
   private void applyProviderConfig() {
-    apply("""
-        apiVersion: gpucompute.io/v1alpha1
-        kind: ProviderConfig
-        metadata:
-          name: %s
-        spec:
-          type: Kubernetes
-          kubernetes:
-            namespace: %s
-            nodeSelectors:
-              A100:
-                nvidia.com/gpu.product: NVIDIA-A100-SXM4-80GB
-          prices:
-            - gpuType: A100
-              pricePerHour: "2.00"
-        """.formatted(PROVIDER, gpuNode.namespace()));
+    apply(gpuNodeProvider(PROVIDER, gpuNode.namespace()));
     kubectlWait("default", "providerconfig/" + PROVIDER, "Ready", WAIT);
   }
 

@@ -149,6 +149,29 @@ abstract class OperatorE2eTestBase {
         """.formatted(name, gpus);
   }
 
+  /**
+   * A Kubernetes ProviderConfig {@code name} whose Jobs run in {@code namespace} on the A100 node of a
+   * {@link LoopbackKubeletExtension} ({@code FakeClusterExtension.A100_NODE}), at 2 USD per GPU-hour.
+   */
+  static String gpuNodeProvider(String name, String namespace) {
+    return """
+        apiVersion: gpucompute.io/v1alpha1
+        kind: ProviderConfig
+        metadata:
+          name: %s
+        spec:
+          type: Kubernetes
+          kubernetes:
+            namespace: %s
+            nodeSelectors:
+              A100:
+                nvidia.com/gpu.product: NVIDIA-A100-SXM4-80GB
+          prices:
+            - gpuType: A100
+              pricePerHour: "2.00"
+        """.formatted(name, namespace);
+  }
+
   /** A GpuJob that runs {@code script} with {@code sh -c} on one A100 of ProviderConfig {@code provider}. */
   static String shellJob(String namespace, String name, String provider, String script) {
     return """

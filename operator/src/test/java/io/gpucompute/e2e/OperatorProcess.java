@@ -3,15 +3,10 @@ package io.gpucompute.e2e;
 import static org.awaitility.Awaitility.await;
 
 import io.gpucompute.testprocess.TestProcessTag;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +18,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The operator as production runs it: the shaded jar ({@code operator/target/gpu-compute-operator.jar}, built by
@@ -51,16 +49,18 @@ public final class OperatorProcess implements AutoCloseable {
   public static final String NO_NVIDIA_SMI = "gpucompute-e2e-no-nvidia-smi";
 
   private static final Duration KILL_WAIT = Duration.ofSeconds(10);
+  private static final Pattern PROVIDER_CALLS =
+      Pattern.compile("gpucompute_provider_requests_seconds_count\\{([^}]*)\\} ([0-9.eE+]+)");
   private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("HHmmss-SSS")
       .withZone(java.time.ZoneId.systemDefault());
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private final String name;
   private final Process process;
   private final Path log;
   private final int healthPort;
   private final Thread killOnTestJvmExit;
-  private volatile Instant exitedAt;
+  private final Instant startedAt = Instant.now();
+  private final CompletableFuture<Instant> exitedAt;
 
   private OperatorProcess(String name, Process process, Path log, int healthPort) {
     this.name = name;
@@ -69,7 +69,7 @@ public final class OperatorProcess implements AutoCloseable {
     this.healthPort = healthPort;
     this.killOnTestJvmExit = new Thread(process::destroyForcibly, "kill-operator-" + name);
     Runtime.getRuntime().addShutdownHook(killOnTestJvmExit);
-    process.onExit().thenRun(() -> exitedAt = Instant.now());
+    this.exitedAt = process.onExit().thenApply(p -> Instant.now());
   }
 
   /**
@@ -142,9 +142,14 @@ public final class OperatorProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** When the process was started. */
+  public Instant startedAt() {
+    return startedAt;
+  }
+
   /** When this JVM saw the process end, if it has. */
   public Optional<Instant> exitedAt() {
-    return Optional.ofNullable(exitedAt);
+    return process.isAlive() ? Optional.empty() : Optional.of(exitedAt.join());
   }
 
   /** The exit code, if the process has ended. */
@@ -184,12 +189,24 @@ public final class OperatorProcess implements AutoCloseable {
 
   /** The HTTP status of {@code GET path} on the health port, or -1 when nothing answers. */
   public int status(String path) {
-    return get(path).map(HttpResponse::statusCode).orElse(-1);
+    return new HealthEndpoints(healthPort).status(path);
   }
 
   /** The body of {@code GET path} on the health port (for example {@code /metrics}), if something answers. */
   public Optional<String> body(String path) {
-    return get(path).map(HttpResponse::body);
+    return new HealthEndpoints(healthPort).body(path);
+  }
+
+  /** How many provider calls of {@code operation} (submit, observe, ...) this process counted, from its /metrics. */
+  public long providerCalls(String operation) {
+    Matcher m = PROVIDER_CALLS.matcher(body("/metrics").orElse(""));
+    long total = 0;
+    while (m.find()) {
+      if (m.group(1).contains("operation=\"" + operation + "\"")) {
+        total += (long) Double.parseDouble(m.group(2));
+      }
+    }
+    return total;
   }
 
   /** SIGKILL: the JVM ends at once, without its shutdown hook. Returns once it is gone. */
@@ -199,8 +216,8 @@ public final class OperatorProcess implements AutoCloseable {
   }
 
   /**
-   * SIGTERM, then waits up to {@code timeout} for the JVM to exit (its shutdown hook runs). Returns the exit code; if it
-   * is still running after {@code timeout}, kills it and fails.
+   * SIGTERM, then waits up to {@code timeout} for the JVM to exit (its shutdown hook runs). Returns the exit code; if
+   * it is still running after {@code timeout}, kills it and fails.
    */
   public int sigterm(Duration timeout) {
     process.destroy();
@@ -246,19 +263,6 @@ public final class OperatorProcess implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for operator " + name, e);
-    }
-  }
-
-  private Optional<HttpResponse<String>> get(String path) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + path))
-        .timeout(Duration.ofSeconds(5)).build();
-    try {
-      return Optional.of(HTTP.send(request, HttpResponse.BodyHandlers.ofString()));
-    } catch (IOException e) {
-      return Optional.empty();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Optional.empty();
     }
   }
 

@@ -9,12 +9,15 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Subject;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.gpucompute.Main;
+import io.gpucompute.operator.GpuComputeOperator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -105,7 +108,7 @@ class HelmChartTest {
     Role leases = one(objects, Role.class, "gpucompute-gpu-compute-operator-leader-election");
     assertThat(leases.getMetadata().getNamespace()).isEqualTo("gpucompute-system");
     assertThat(leases.getRules().get(0).getResources()).containsExactly("leases");
-    assertThat(leases.getRules().get(0).getVerbs()).containsExactlyInAnyOrder("get", "create", "update");
+    assertThat(leases.getRules().get(0).getVerbs()).containsExactlyInAnyOrder("get", "create", "update", "patch");
   }
 
   @Test
@@ -183,6 +186,38 @@ class HelmChartTest {
     assertThat(render(t -> {})).noneMatch(o -> o.getKind().equals("ServiceMonitor"));
     String yaml = template(t -> t.set("metrics.serviceMonitor.enabled", true));
     assertThat(yaml).contains("kind: ServiceMonitor").contains("path: /metrics");
+  }
+
+  /**
+   * High availability: a PodDisruptionBudget over the replicas, the replicas spread over nodes, and a grace period
+   * longer than the operator's own stop (its reconcile drain and its Lease release).
+   */
+  @Test
+  void theReplicasHaveADisruptionBudgetASpreadAndProbesAndAGracePeriodForHa() {
+    List<HasMetadata> objects = render(t -> t.withKubeVersion("1.30.0"));
+    Deployment deployment = one(objects, Deployment.class, "gpucompute-gpu-compute-operator");
+    PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+    var selector = deployment.getSpec().getSelector().getMatchLabels();
+    PodDisruptionBudget budget = one(objects, PodDisruptionBudget.class, "gpucompute-gpu-compute-operator");
+    assertThat(budget.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+    assertThat(budget.getSpec().getSelector().getMatchLabels()).isEqualTo(selector);
+    var beforeV1 = one(render(t -> t.withKubeVersion("1.20.2")),
+        io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudget.class, "gpucompute-gpu-compute-operator");
+    assertThat(beforeV1.getSpec().getMaxUnavailable().getIntVal()).as("policy/v1beta1 before Kubernetes 1.21")
+        .isEqualTo(1);
+    assertThat(pod.getTopologySpreadConstraints()).singleElement().satisfies(spread -> {
+      assertThat(spread.getTopologyKey()).isEqualTo("kubernetes.io/hostname");
+      assertThat(spread.getWhenUnsatisfiable()).isEqualTo("ScheduleAnyway");
+      assertThat(spread.getLabelSelector().getMatchLabels()).isEqualTo(selector);
+    });
+    assertThat(pod.getTerminationGracePeriodSeconds()).as("the grace period covers the operator's longest stop")
+        .isGreaterThan(GpuComputeOperator.RECONCILE_DRAIN.plus(Main.LEASE_RELEASE_TIMEOUT).toSeconds());
+
+    List<HasMetadata> single = render(t -> t.set("podDisruptionBudget.enabled", false)
+        .set("topologySpread.enabled", false));
+    assertThat(single).noneMatch(o -> o.getKind().equals("PodDisruptionBudget"));
+    assertThat(one(single, Deployment.class, "gpucompute-gpu-compute-operator").getSpec().getTemplate().getSpec()
+        .getTopologySpreadConstraints()).isNullOrEmpty();
   }
 
   @Test

@@ -1,0 +1,67 @@
+package io.gpucompute.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The ground truth of which workloads ran, how often, started by which operator replica and when: each workload's
+ * command appends one line to a file as it starts. The Local provider gives a workload the operator's environment,
+ * so {@code $POD_NAME} names the replica that started it; {@code $GPUCOMPUTE_JOB_NAME} names its GpuJob.
+ */
+final class WorkloadStarts {
+
+  /** One start of a workload. */
+  record Start(String job, String replica, Instant at) {}
+
+  private final Path file;
+
+  WorkloadStarts(Path file) {
+    this.file = file;
+  }
+
+  /** A shell command that records the start, then sleeps {@code seconds}. */
+  String script(double seconds) {
+    return "echo \"$GPUCOMPUTE_JOB_NAME $POD_NAME $(date +%s%N)\" >> " + file + "; sleep " + seconds;
+  }
+
+  List<Start> all() {
+    if (!Files.exists(file)) {
+      return List.of();
+    }
+    try {
+      return Files.readAllLines(file).stream().filter(l -> !l.isBlank()).map(line -> {
+        String[] parts = line.trim().split(" ");
+        long nanos = Long.parseLong(parts[2]);
+        return new Start(parts[0], parts[1], Instant.ofEpochSecond(nanos / 1_000_000_000L, nanos % 1_000_000_000L));
+      }).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not read " + file, e);
+    }
+  }
+
+  /** How many times each job's workload started. */
+  Map<String, Long> countsByJob() {
+    return all().stream().collect(Collectors.groupingBy(Start::job, Collectors.counting()));
+  }
+
+  /** The starts by {@code replica}. */
+  List<Start> by(String replica) {
+    return all().stream().filter(s -> s.replica().equals(replica)).toList();
+  }
+
+  /** Which replica started each job. */
+  Map<String, String> replicaByJob() {
+    return all().stream().collect(Collectors.toMap(Start::job, Start::replica, (a, b) -> a + "," + b));
+  }
+
+  static <T> Map<T, Long> ones(List<T> keys) {
+    return keys.stream().collect(Collectors.toMap(Function.identity(), k -> 1L));
+  }
+}
