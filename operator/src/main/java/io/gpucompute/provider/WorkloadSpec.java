@@ -19,6 +19,7 @@ import java.util.Objects;
  * @param installation the id of the operator installation that creates the workload (the uid of the cluster's
  *     {@code kube-system} namespace), which adapters tag it with so that the orphan sweep of another installation
  *     sharing the account never touches it; null leaves it untagged (tests)
+ * @param spot whether and how the attempt runs on spot (interruptible) capacity; null for on-demand capacity
  */
 public record WorkloadSpec(
     WorkloadKey key,
@@ -29,7 +30,8 @@ public record WorkloadSpec(
     GpuDemand gpu,
     ComputeDemand compute,
     Duration activeDeadline,
-    String installation) {
+    String installation,
+    SpotRequest spot) {
 
   public WorkloadSpec {
     Objects.requireNonNull(key, "key");
@@ -40,15 +42,31 @@ public record WorkloadSpec(
     compute = compute == null ? ComputeDemand.NONE : compute;
   }
 
+  /** An on-demand spec. */
+  public WorkloadSpec(WorkloadKey key, String image, List<String> command, List<String> args, Map<String, String> env,
+      GpuDemand gpu, ComputeDemand compute, Duration activeDeadline, String installation) {
+    this(key, image, command, args, env, gpu, compute, activeDeadline, installation, null);
+  }
+
   /** A spec of no installation: its workload carries no installation tag. */
   public WorkloadSpec(WorkloadKey key, String image, List<String> command, List<String> args, Map<String, String> env,
       GpuDemand gpu, ComputeDemand compute, Duration activeDeadline) {
-    this(key, image, command, args, env, gpu, compute, activeDeadline, null);
+    this(key, image, command, args, env, gpu, compute, activeDeadline, null, null);
   }
 
   /** The same spec for {@code installation}. */
   public WorkloadSpec forInstallation(String installation) {
-    return new WorkloadSpec(key, image, command, args, env, gpu, compute, activeDeadline, installation);
+    return new WorkloadSpec(key, image, command, args, env, gpu, compute, activeDeadline, installation, spot);
+  }
+
+  /** The same spec on spot capacity as {@code spot} says (null: on demand). */
+  public WorkloadSpec withSpot(SpotRequest spot) {
+    return new WorkloadSpec(key, image, command, args, env, gpu, compute, activeDeadline, installation, spot);
+  }
+
+  /** Whether the attempt runs on spot capacity. */
+  public boolean onSpot() {
+    return spot != null;
   }
 
   /** The full argv: command then args. */
@@ -61,6 +79,6 @@ public record WorkloadSpec(
   public String toString() {
     return "WorkloadSpec[key=" + key + ", image=" + image + ", argv=" + argv() + ", env=" + env.keySet()
         + ", gpu=" + gpu + ", compute=" + compute + ", activeDeadline=" + activeDeadline
-        + ", installation=" + installation + "]";
+        + ", installation=" + installation + ", spot=" + spot + "]";
   }
 }

@@ -13,10 +13,15 @@ public enum WorkloadState {
   /** Ended with a non-zero exit code, or the provider reports it failed. */
   FAILED,
   /** It was running but vanished without an exit code (host reboot, killed outside the operator). */
-  LOST;
+  LOST,
+  /**
+   * The provider took its capacity back (a reclaimed spot instance or interruptible pod, a node drained for it): not
+   * a failure of the job, which runs again elsewhere without using a retry.
+   */
+  PREEMPTED;
 
   /** Whether the workload has ended, one way or another. */
   public boolean isFinished() {
-    return this == SUCCEEDED || this == FAILED || this == LOST;
+    return this == SUCCEEDED || this == FAILED || this == LOST || this == PREEMPTED;
   }
 }

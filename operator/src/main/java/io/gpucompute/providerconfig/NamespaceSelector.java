@@ -1,7 +1,7 @@
 package io.gpucompute.providerconfig;
 
 import io.fabric8.kubernetes.api.model.LabelSelector;
-import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
+import io.gpucompute.kube.LabelSelectorMatch;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,33 +21,7 @@ public final class NamespaceSelector {
     }
     Map<String, String> labels = new HashMap<>(namespaceLabels == null ? Map.of() : namespaceLabels);
     labels.putIfAbsent("kubernetes.io/metadata.name", namespaceName);
-    if (selector.getMatchLabels() != null) {
-      for (Map.Entry<String, String> required : selector.getMatchLabels().entrySet()) {
-        if (!required.getValue().equals(labels.get(required.getKey()))) {
-          return false;
-        }
-      }
-    }
-    if (selector.getMatchExpressions() != null) {
-      for (LabelSelectorRequirement requirement : selector.getMatchExpressions()) {
-        if (!matches(requirement, labels)) {
-          return false;
-        }
-      }
-    }
-    return true;
-  }
-
-  private static boolean matches(LabelSelectorRequirement requirement, Map<String, String> labels) {
-    String value = labels.get(requirement.getKey());
-    List<String> values = requirement.getValues() == null ? List.of() : requirement.getValues();
-    return switch (requirement.getOperator()) {
-      case "In" -> value != null && values.contains(value);
-      case "NotIn" -> value == null || !values.contains(value);
-      case "Exists" -> labels.containsKey(requirement.getKey());
-      case "DoesNotExist" -> !labels.containsKey(requirement.getKey());
-      default -> false;
-    };
+    return LabelSelectorMatch.matches(selector, labels);
   }
 
   private static boolean isEmpty(Map<?, ?> map) {

@@ -110,7 +110,8 @@ public class ProviderConfigReconciler implements Reconciler<ProviderConfig>, Cle
       GpuProvider provider = connect(config, credentials);
       outcome = probe(config, credentials, provider);
       if (outcome.ready()) {
-        status.setOffers(OfferCatalog.merge(provider.offers(), config.getSpec().getPrices()));
+        status.setOffers(OfferCatalog.merge(provider.offers(), config.getSpec().getPrices(),
+            config.getSpec().getCurrency()));
         sweeper.sweepIfDue(config, provider);
       }
       needsAPerson = !outcome.ready() && INVALID_CREDENTIALS.equals(outcome.reason());

@@ -30,4 +30,18 @@ public class AlibabaInstanceType {
   @Pattern("^ecs\\.[a-z0-9.-]+$")
   @JsonPropertyDescription("The ECS instance type, for example ecs.gn7i-c8g1.2xlarge.")
   private String instanceType;
+
+  @Min(1)
+  @JsonPropertyDescription("Its vCPUs, so that jobs asking for more (spec.resources.cpu) skip it. Unset: taken to fit.")
+  private Integer vcpus;
+
+  @Min(1)
+  @JsonPropertyDescription("Its memory in GiB, so that jobs asking for more (spec.resources.memoryGiB) skip it. Unset: "
+      + "taken to fit.")
+  private Integer memoryGiB;
+
+  /** An entry without sizes. */
+  public AlibabaInstanceType(String gpuType, Integer gpuCount, String instanceType) {
+    this(gpuType, gpuCount, instanceType, null, null);
+  }
 }

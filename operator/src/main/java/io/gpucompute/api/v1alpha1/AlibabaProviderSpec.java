@@ -65,14 +65,15 @@ public class AlibabaProviderSpec {
       + "V100: gn6v, A10: gn7i, A100: gn7e then gn7) for the same GPU type and count.")
   private List<AlibabaInstanceType> instanceTypes = new ArrayList<>();
 
-  @JsonPropertyDescription("NoSpot (pay-as-you-go), SpotAsPriceGo or SpotWithPriceLimit. GpuJobs have no field to "
-      + "ask for spot capacity, so it is chosen per ProviderConfig. Unset means NoSpot. A reclaimed spot instance "
-      + "ends its job as Lost.")
+  @JsonPropertyDescription("How the attempts of jobs that run on spot capacity (GpuJob spec.spot Prefer or Only) buy "
+      + "their instance: SpotAsPriceGo (the market price) or SpotWithPriceLimit (at most spotPriceLimit; a job's own "
+      + "maxPricePerHour, converted, lowers it). NoSpot: this ProviderConfig runs no spot attempts. Unset means "
+      + "SpotAsPriceGo. On-demand attempts are always pay-as-you-go. A reclaimed spot instance is a preemption.")
   private SpotStrategy spotStrategy;
 
   @Pattern(ApiGroup.DECIMAL_USD_PATTERN)
-  @JsonPropertyDescription("The most to pay per instance-hour with SpotWithPriceLimit, as a decimal string, in the "
-      + "account's currency (CNY on the China site).")
+  @JsonPropertyDescription("The most a spot attempt pays per instance-hour with SpotWithPriceLimit, as a decimal "
+      + "string, in the account's currency (CNY on the China site).")
   private String spotPriceLimit;
 
   @Min(20)

@@ -26,4 +26,13 @@ public class GpuOffer {
 
   @JsonPropertyDescription("USD per GPU per hour, as a decimal string. Unset when no price is known.")
   private String pricePerHour;
+
+  @JsonPropertyDescription("USD per GPU per hour on spot (interruptible) capacity, as a decimal string. Unset when the "
+      + "provider has no spot capacity for the type, or no price for it.")
+  private String spotPricePerHour;
+
+  /** An offer without spot capacity. */
+  public GpuOffer(String gpuType, String providerName, Integer count, Integer memoryGiB, String pricePerHour) {
+    this(gpuType, providerName, count, memoryGiB, pricePerHour, null);
+  }
 }

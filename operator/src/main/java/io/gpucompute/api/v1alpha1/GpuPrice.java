@@ -23,4 +23,14 @@ public class GpuPrice {
   @Pattern(ApiGroup.DECIMAL_USD_PATTERN)
   @JsonPropertyDescription("USD per GPU per hour, as a decimal string such as \"1.89\".")
   private String pricePerHour;
+
+  @Pattern(ApiGroup.DECIMAL_USD_PATTERN)
+  @JsonPropertyDescription("USD per GPU per hour on spot (interruptible) capacity, where the provider has it. Unset "
+      + "keeps the catalogue's spot price, if any.")
+  private String spotPricePerHour;
+
+  /** A price without a spot price. */
+  public GpuPrice(String gpuType, String pricePerHour) {
+    this(gpuType, pricePerHour, null);
+  }
 }

@@ -40,4 +40,8 @@ public class KubernetesProviderSpec {
   @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
   @JsonPropertyDescription("The PriorityClass of every Job's pod. Unset means the cluster's default.")
   private String priorityClassName;
+
+  @JsonPropertyDescription("The cluster's spot (interruptible) nodes. When set, jobs that may run on spot capacity "
+      + "can run here on them; a pod taken off such a node counts as a preemption, not a failure.")
+  private SpotNodes spot;
 }

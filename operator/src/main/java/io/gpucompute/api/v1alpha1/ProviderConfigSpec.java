@@ -48,6 +48,11 @@ public class ProviderConfigSpec {
       + "reconcile, with jitter, and never affect other ProviderConfigs.")
   private RateLimit rateLimit;
 
+  @JsonPropertyDescription("The currency of the provider's own catalogue prices, when it is not USD, with the rate "
+      + "that converts them (Alibaba's DescribePrice answers in CNY on the China site). Without it such prices are not "
+      + "used; spec.prices always wins.")
+  private CurrencyRate currency;
+
   @JsonPropertyDescription("Hourly prices per GPU in USD. They override or fill the provider's own catalogue.")
   private List<GpuPrice> prices = new ArrayList<>();
 

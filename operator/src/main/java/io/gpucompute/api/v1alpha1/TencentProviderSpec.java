@@ -36,4 +36,8 @@ public class TencentProviderSpec {
   @JsonPropertyDescription("Whether the operator reaches the cluster's API server by its public (extranet) address. "
       + "Unset means true; false uses the VPC-internal address, for an operator inside the cluster's VPC.")
   private Boolean extranet;
+
+  @JsonPropertyDescription("The TKE cluster's spot (interruptible) nodes. When set, jobs that may run on spot capacity "
+      + "can run here on them; a pod taken off such a node counts as a preemption, not a failure.")
+  private SpotNodes spot;
 }

@@ -5,6 +5,7 @@ import com.aliyuncs.ecs.model.v20140526.DescribeInvocationResultsResponse;
 import com.aliyuncs.ecs.model.v20140526.DescribePriceResponse;
 import com.aliyuncs.ecs.model.v20140526.RunInstancesRequest;
 import io.gpucompute.api.v1alpha1.AlibabaProviderSpec;
+import io.gpucompute.api.v1alpha1.CurrencyRate;
 import io.gpucompute.provider.GpuProvider;
 import io.gpucompute.provider.ListedWorkload;
 import io.gpucompute.provider.Observation;
@@ -46,6 +47,8 @@ import org.slf4j.LoggerFactory;
 final class AlibabaEcsProvider implements GpuProvider {
 
   private static final Logger log = LoggerFactory.getLogger(AlibabaEcsProvider.class);
+  /** The OperationLocks reason of a spot instance that ECS reclaims (and releases a few minutes later). */
+  static final String SPOT_RECLAIMED = "Recycling";
 
   private final String configName;
   private final EcsApi api;
@@ -53,6 +56,7 @@ final class AlibabaEcsProvider implements GpuProvider {
   private final AlibabaGpuTypes gpuTypes;
   private final AlibabaSettings settings;
   private final WorkloadLocks locks;
+  private final CurrencyRate currency;
   /** Finished observations, until the instance is released: spares a Cloud Assistant read per poll. A cache. */
   private final Map<WorkloadKey, Observation> finished = new ConcurrentHashMap<>();
   /** How often each (attempt, instance type) was out of stock: a new ClientToken after each, as Alibaba advises. */
@@ -66,6 +70,16 @@ final class AlibabaEcsProvider implements GpuProvider {
 
   AlibabaEcsProvider(String configName, EcsApi api, AlibabaProviderSpec config, AlibabaSettings settings,
       WorkloadLocks locks) {
+    this(configName, api, config, settings, locks, null);
+  }
+
+  /**
+   * @param currency the ProviderConfig's rate of the account's currency, which converts a job's USD price limit into a
+   *     spot price limit; null when the account answers in USD
+   */
+  AlibabaEcsProvider(String configName, EcsApi api, AlibabaProviderSpec config, AlibabaSettings settings,
+      WorkloadLocks locks, CurrencyRate currency) {
+    this.currency = currency;
     this.configName = configName;
     this.api = api;
     this.config = config;
@@ -86,50 +100,65 @@ final class AlibabaEcsProvider implements GpuProvider {
   }
 
   /**
-   * One offer per GPU type, priced with DescribePrice for its smallest instance type. The price goes into
-   * {@link Offer#pricePerHour} (USD per GPU-hour) only when Alibaba answers in USD; in any other currency (CNY on the
-   * China site) the offer's provider name shows the price as returned and spec.prices gives the USD price.
+   * One offer per GPU type, priced with DescribePrice for its smallest instance type, pay-as-you-go and spot
+   * ({@code SpotAsPriceGo}, unless this ProviderConfig's spotStrategy is NoSpot), per GPU-hour in the currency Alibaba
+   * answers in (CNY on the China site): the ProviderConfig's {@code currency} rate turns it into USD.
    */
   @Override
   public List<Offer> offers() throws ProviderException {
     List<Offer> offers = new ArrayList<>();
     for (AlibabaGpuTypes.Candidate candidate : gpuTypes.smallest().values()) {
-      BigDecimal usdPerGpu = null;
       String name = candidate.instanceType() + (candidate.gpuCount() > 1 ? " (" + candidate.gpuCount() + " GPUs)" : "");
-      try {
-        DescribePriceResponse.PriceInfo.Price price =
-            api.price(candidate.instanceType(), config.getZoneId(), spotStrategy());
-        if (price != null && price.getTradePrice() != null) {
-          BigDecimal perHour = new BigDecimal(price.getTradePrice().toString());
-          name += ", " + perHour.toPlainString() + " " + price.getCurrency() + "/h";
-          if ("USD".equalsIgnoreCase(price.getCurrency())) {
-            usdPerGpu = perHour.divide(BigDecimal.valueOf(candidate.gpuCount()), 4, RoundingMode.HALF_UP)
-                .stripTrailingZeros();
-          }
-        }
-      } catch (ProviderException.InvalidCredentials | ProviderException.Transient e) {
-        throw e;
-      } catch (ProviderException e) {
-        // Not priced here (not sold in the zone, no stock...): offered without a price.
-        log.debug("ProviderConfig {}: no price for {}: {}", configName, candidate.instanceType(), e.getMessage());
+      DescribePriceResponse.PriceInfo.Price onDemand = price(candidate, "NoSpot");
+      DescribePriceResponse.PriceInfo.Price spot = spotCapable() ? price(candidate, "SpotAsPriceGo") : null;
+      String currency = onDemand != null ? onDemand.getCurrency() : spot != null ? spot.getCurrency() : null;
+      if (onDemand != null) {
+        name += ", " + new BigDecimal(onDemand.getTradePrice().toString()).toPlainString() + " " + currency + "/h";
       }
       offers.add(new Offer(candidate.gpuType(), name, null, AlibabaGpuTypes.MEMORY_GIB.get(candidate.gpuType()),
-          usdPerGpu));
+          perGpu(onDemand, candidate), perGpu(spot, candidate), currency));
     }
     return offers;
+  }
+
+  /** The hourly price of one instance of the candidate bought as {@code strategy}, or null when it has none here. */
+  private DescribePriceResponse.PriceInfo.Price price(AlibabaGpuTypes.Candidate candidate, String strategy)
+      throws ProviderException {
+    try {
+      DescribePriceResponse.PriceInfo.Price price = api.price(candidate.instanceType(), config.getZoneId(), strategy);
+      return price == null || price.getTradePrice() == null ? null : price;
+    } catch (ProviderException.InvalidCredentials | ProviderException.Transient e) {
+      throw e;
+    } catch (ProviderException e) {
+      // Not priced here (not sold in the zone, no stock...): offered without a price.
+      log.debug("ProviderConfig {}: no {} price for {}: {}", configName, strategy, candidate.instanceType(),
+          e.getMessage());
+      return null;
+    }
+  }
+
+  private static BigDecimal perGpu(DescribePriceResponse.PriceInfo.Price price, AlibabaGpuTypes.Candidate candidate) {
+    return price == null ? null : new BigDecimal(price.getTradePrice().toString())
+        .divide(BigDecimal.valueOf(candidate.gpuCount()), 4, RoundingMode.HALF_UP).stripTrailingZeros();
+  }
+
+  /** Whether this ProviderConfig runs spot attempts: unless its spotStrategy is NoSpot. */
+  private boolean spotCapable() {
+    return config.getSpotStrategy() != AlibabaProviderSpec.SpotStrategy.NoSpot;
   }
 
   @Override
   public SubmitResult submit(WorkloadSpec spec) throws ProviderException {
     WorkloadKey key = spec.key();
-    List<AlibabaGpuTypes.Candidate> candidates = gpuTypes.candidates(spec.gpu().type(), spec.gpu().count());
+    List<AlibabaGpuTypes.Candidate> candidates = gpuTypes.candidates(spec.gpu(), spec.compute());
     String userData = UserData.encoded(UserData.render(spec));
     return locks.withLock(key, () -> {
       Optional<DescribeInstancesResponse.Instance> existing = instanceOf(key);
       if (existing.isPresent()) {
         log.info("workload {}: ECS instance {} already exists; not creating another", key,
             existing.get().getInstanceId());
-        return new SubmitResult(existing.get().getInstanceId(), note(existing.get().getInstanceType()));
+        return new SubmitResult(existing.get().getInstanceId(), note(existing.get().getInstanceType(),
+            spec.onSpot()));
       }
       List<String> refused = new ArrayList<>();
       for (AlibabaGpuTypes.Candidate candidate : candidates) {
@@ -141,7 +170,7 @@ final class AlibabaEcsProvider implements GpuProvider {
           }
           log.info("ProviderConfig {}: workload {} runs on ECS instance {} ({}, {})", configName, key, ids.get(0),
               candidate.instanceType(), zoneText());
-          return new SubmitResult(ids.get(0), note(candidate.instanceType()));
+          return new SubmitResult(ids.get(0), note(candidate.instanceType(), spec.onSpot()));
         } catch (ProviderException.NoCapacity e) {
           stockOuts.merge(key.workloadName() + "/" + candidate.instanceType(), 1, Integer::sum);
           log.info("workload {}: no {} in {}: {}", key, candidate.instanceType(), zoneText(), e.getMessage());
@@ -171,10 +200,13 @@ final class AlibabaEcsProvider implements GpuProvider {
     Instant started = time(instance.getStartTime());
     String status = String.valueOf(instance.getStatus());
     if (instance.getOperationLocks() != null && !instance.getOperationLocks().isEmpty()) {
-      String reasons = instance.getOperationLocks().stream().map(l -> l.getLockReason()).toList().toString();
+      List<String> reasons = instance.getOperationLocks().stream().map(l -> String.valueOf(l.getLockReason())).toList();
+      if (reasons.contains(SPOT_RECLAIMED)) {
+        return finish(key, new Observation(WorkloadState.PREEMPTED, id, null, "ECS reclaimed spot instance " + id
+            + " (lock " + SPOT_RECLAIMED + ")", lastTails.get(key), started, null));
+      }
       return finish(key, new Observation(WorkloadState.LOST, id, null, "ECS instance " + id + " is locked "
-          + reasons + " (a reclaimed spot instance, or an overdue account)", lastTails.get(key), started,
-          null));
+          + reasons + " (an overdue account, a security lock)", lastTails.get(key), started, null));
     }
     switch (status) {
       case "Pending", "Starting" -> {
@@ -306,12 +338,12 @@ final class AlibabaEcsProvider implements GpuProvider {
     request.setHostName(key.workloadName());
     request.setUserData(userData);
     request.setInstanceChargeType("PostPaid");
-    String spot = spotStrategy();
-    request.setSpotStrategy(spot);
-    if (!"NoSpot".equals(spot)) {
+    SpotTerms spot = SpotTerms.of(spec.spot(), spec.gpu().count(), config, currency);
+    request.setSpotStrategy(spot.strategy());
+    if (spot.onSpot()) {
       request.setSpotInterruptionBehavior("Terminate");
-      if (config.getSpotPriceLimit() != null) {
-        request.setSpotPriceLimit(Float.valueOf(config.getSpotPriceLimit()));
+      if (spot.priceLimit() != null) {
+        request.setSpotPriceLimit(spot.priceLimit().floatValue());
       }
     }
     request.setAmount(1);
@@ -348,18 +380,13 @@ final class AlibabaEcsProvider implements GpuProvider {
     return tag;
   }
 
-  private String spotStrategy() {
-    return config.getSpotStrategy() == null ? "NoSpot" : config.getSpotStrategy().name();
-  }
-
   private String zoneText() {
     return config.getZoneId() != null ? "zone " + config.getZoneId() : "the zone of vSwitch " + config.getVSwitchId();
   }
 
-  private String note(String instanceType) {
-    return "ECS instance " + instanceType + " in " + zoneText() + " (" + ("NoSpot".equals(spotStrategy())
-        ? "pay-as-you-go" : "spot, " + spotStrategy()) + "); the container runs once and the instance is released "
-        + "when it ends";
+  private String note(String instanceType, boolean spot) {
+    return "ECS instance " + instanceType + " in " + zoneText() + " (" + (spot ? "spot" : "pay-as-you-go")
+        + "); the container runs once and the instance is released when it ends";
   }
 
   /** ECS times look like 2024-05-01T10:01Z or 2024-05-01T10:01:00Z. */

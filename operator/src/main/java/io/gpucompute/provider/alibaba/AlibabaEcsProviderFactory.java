@@ -54,7 +54,7 @@ public final class AlibabaEcsProviderFactory implements ProviderFactory {
     }
     EcsApi api = new EcsApi(spec.getRegion(), credentials.require(ACCESS_KEY_ID), credentials.require(ACCESS_KEY_SECRET),
         spec.getEndpoint(), settings);
-    return new AlibabaEcsProvider(configName, api, alibaba, settings, locks);
+    return new AlibabaEcsProvider(configName, api, alibaba, settings, locks, spec.getCurrency());
   }
 
   private static boolean blank(String value) {

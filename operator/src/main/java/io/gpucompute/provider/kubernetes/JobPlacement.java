@@ -1,6 +1,7 @@
 package io.gpucompute.provider.kubernetes;
 
 import io.fabric8.kubernetes.api.model.Toleration;
+import io.gpucompute.api.v1alpha1.SpotNodes;
 import java.util.List;
 import java.util.Map;
 
@@ -15,6 +16,7 @@ import java.util.Map;
  * @param priorityClassName the pods' PriorityClass, or null
  * @param ownedByGpuJob whether a Job in the GpuJob's namespace gets an owner reference to the GpuJob (only on the
  *     cluster the GpuJob lives in)
+ * @param spot the cluster's spot nodes, which spot attempts are sent to; null when it has none
  */
 public record JobPlacement(
     String namespace,
@@ -23,7 +25,15 @@ public record JobPlacement(
     List<Toleration> tolerations,
     String runtimeClassName,
     String priorityClassName,
-    boolean ownedByGpuJob) {
+    boolean ownedByGpuJob,
+    SpotNodes spot) {
+
+  /** A placement on a cluster without spot nodes. */
+  public JobPlacement(String namespace, Map<String, Map<String, String>> gpuTypes,
+      Map<String, Map<String, String>> gpuAnnotations, List<Toleration> tolerations, String runtimeClassName,
+      String priorityClassName, boolean ownedByGpuJob) {
+    this(namespace, gpuTypes, gpuAnnotations, tolerations, runtimeClassName, priorityClassName, ownedByGpuJob, null);
+  }
 
   public JobPlacement {
     gpuTypes = gpuTypes == null ? Map.of() : Map.copyOf(gpuTypes);
@@ -44,6 +54,28 @@ public record JobPlacement(
       }
     }
     return null;
+  }
+
+  /** The node selector of a pod of {@code gpuType} (its configured spelling, or null), on spot nodes or not. */
+  Map<String, String> nodeSelector(String gpuType, boolean onSpot) {
+    Map<String, String> selector = new java.util.LinkedHashMap<>();
+    if (gpuType != null) {
+      selector.putAll(gpuTypes.getOrDefault(gpuType, Map.of()));
+    }
+    if (onSpot && spot != null && spot.getNodeSelector() != null) {
+      selector.putAll(spot.getNodeSelector());
+    }
+    return selector;
+  }
+
+  /** The tolerations of a pod, on spot nodes or not. */
+  List<Toleration> tolerations(boolean onSpot) {
+    if (!onSpot || spot == null || spot.getTolerations() == null || spot.getTolerations().isEmpty()) {
+      return tolerations;
+    }
+    List<Toleration> all = new java.util.ArrayList<>(tolerations);
+    all.addAll(spot.getTolerations());
+    return all;
   }
 
   /** Whether any GPU type is accepted (none configured). */

@@ -227,6 +227,10 @@ public final class JobWorkloads {
 
   /** The Job for {@code spec}. */
   public Job desired(WorkloadSpec spec) throws ProviderException.InvalidRequest {
+    if (spec.onSpot() && placement.spot() == null) {
+      throw new ProviderException.InvalidRequest("SpotUnavailable", cluster + " has no spot nodes: set "
+          + "spec.kubernetes.spot (or spec.tencent.spot) in the ProviderConfig to run spot attempts here");
+    }
     WorkloadKey key = spec.key();
     String type = spec.gpu().type();
     String configured = placement.configuredType(type);
@@ -264,9 +268,9 @@ public final class JobWorkloads {
         .withNewValueFrom().withNewSecretKeyRef().withName(name).withKey(variable).endSecretKeyRef().endValueFrom()
         .build()));
     Map<String, String> podAnnotations = new LinkedHashMap<>(annotations);
-    Map<String, String> nodeSelector = new LinkedHashMap<>();
+    Map<String, String> nodeSelector = placement.nodeSelector(configured, spec.onSpot());
+    List<io.fabric8.kubernetes.api.model.Toleration> tolerations = placement.tolerations(spec.onSpot());
     if (configured != null) {
-      nodeSelector.putAll(placement.gpuTypes().getOrDefault(configured, Map.of()));
       placement.gpuAnnotations().getOrDefault(configured, Map.of()).forEach((k, v) -> podAnnotations.put(k,
           v.replace("{count}", Integer.toString(spec.gpu().count()))));
     }
@@ -282,7 +286,7 @@ public final class JobWorkloads {
             .withNewSpec()
               .withRestartPolicy("Never")
               .withNodeSelector(nodeSelector.isEmpty() ? null : nodeSelector)
-              .withTolerations(placement.tolerations().isEmpty() ? null : placement.tolerations())
+              .withTolerations(tolerations.isEmpty() ? null : tolerations)
               .withRuntimeClassName(placement.runtimeClassName())
               .withPriorityClassName(placement.priorityClassName())
               .withEnableServiceLinks(false)
@@ -327,6 +331,11 @@ public final class JobWorkloads {
     Instant finished = state != null && state.getTerminated() != null ? instant(state.getTerminated().getFinishedAt()) : null;
     JobCondition complete = condition(job, "Complete");
     JobCondition failed = condition(job, "Failed");
+    String disruption = disruption(pod);
+    if (disruption != null) {
+      return new Observation(WorkloadState.PREEMPTED, id, exitCode, "the pod was taken off its node: " + disruption,
+          logTail, started, finished);
+    }
     if (exitCode != null) {
       String reason = state.getTerminated().getReason();
       return new Observation(exitCode == 0 ? WorkloadState.SUCCEEDED : WorkloadState.FAILED, id, exitCode,
@@ -357,6 +366,33 @@ public final class JobWorkloads {
     }
     return new Observation(WorkloadState.PENDING, id, null, pendingReason(pod, state), null, null, null);
   }
+
+  /**
+   * Why the cluster took the pod off its node, when it did: its {@code DisruptionTarget} condition (preemption, a
+   * drain, a spot node reclaimed, a taint) or a node shutdown; null otherwise.
+   */
+  static String disruption(Pod pod) {
+    if (pod == null || pod.getStatus() == null) {
+      return null;
+    }
+    if (pod.getStatus().getConditions() != null) {
+      for (PodCondition c : pod.getStatus().getConditions()) {
+        if ("DisruptionTarget".equals(c.getType()) && "True".equals(c.getStatus())) {
+          return (c.getReason() == null ? "DisruptionTarget" : c.getReason())
+              + (c.getMessage() == null ? "" : ": " + c.getMessage());
+        }
+      }
+    }
+    String reason = pod.getStatus().getReason();
+    if (reason != null && NODE_GONE.contains(reason)) {
+      return reason + (pod.getStatus().getMessage() == null ? "" : ": " + pod.getStatus().getMessage());
+    }
+    return null;
+  }
+
+  /** Pod status reasons of a node that went away under the pod (its shutdown, a spot reclaim). */
+  private static final java.util.Set<String> NODE_GONE = java.util.Set.of("NodeShutdown", "Shutdown", "Terminated",
+      "NodeLost");
 
   /** Why a pod is still pending: the scheduler's verdict, or the container's waiting reason. */
   static String pendingReason(Pod pod, ContainerState state) {

@@ -32,7 +32,7 @@ public final class KubernetesProviderFactory implements ProviderFactory {
   public GpuProvider create(String configName, ProviderConfigSpec spec, Credentials credentials) {
     KubernetesProviderSpec kube = spec.getKubernetes() == null ? new KubernetesProviderSpec() : spec.getKubernetes();
     JobPlacement placement = new JobPlacement(kube.getNamespace(), kube.getNodeSelectors(), Map.of(),
-        kube.getTolerations(), kube.getRuntimeClassName(), kube.getPriorityClassName(), true);
+        kube.getTolerations(), kube.getRuntimeClassName(), kube.getPriorityClassName(), true, kube.getSpot());
     return new KubernetesGpuProvider(new JobWorkloads(client, "this cluster", placement, locks), placement);
   }
 }

@@ -17,6 +17,9 @@ import java.util.List;
  */
 final class PodVerdict {
 
+  /** The podType of a spot pod, as RunPod spells it: such a pod stopped by RunPod was reclaimed. */
+  static final String INTERRUPTIBLE = "INTERRUPTABLE";
+
   /** Bounds of the log tail in status, as the Local provider's. */
   static final int MAX_LINES = 40;
   static final int MAX_BYTES = 4096;
@@ -56,6 +59,10 @@ final class PodVerdict {
             null, null);
       }
       case "EXITED", "TERMINATED" -> {
+        if (INTERRUPTIBLE.equals(pod.path("podType").asText(""))) {
+          return new Observation(WorkloadState.PREEMPTED, id, null, "interruptible pod " + id + " is " + status
+              + " before its command ended: RunPod took its GPUs back" + noLogs, logTail, null, null);
+        }
         return new Observation(WorkloadState.LOST, id, null, "pod " + id + " is " + status + " but its command never "
             + "reported an exit code: it was stopped outside the operator" + noLogs, logTail,
             null, null);

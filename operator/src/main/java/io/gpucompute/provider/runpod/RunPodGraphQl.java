@@ -15,13 +15,15 @@ final class RunPodGraphQl {
 
   static final String MYSELF = "query Myself { myself { id } }";
   static final String GPU_TYPES = "query GpuTypes { gpuTypes { id displayName memoryInGb secureCloud communityCloud "
-      + "securePrice communityPrice } }";
+      + "securePrice communityPrice secureSpotPrice communitySpotPrice } }";
   static final String MY_PODS = "query MyPods { myself { pods { id name desiredStatus } } }";
   static final String MY_PODS_WITH_ENV = "query MyPodsWithEnv { myself { pods { id name desiredStatus env } } }";
-  static final String POD = "query Pod($podId: String!) { pod(input: {podId: $podId}) { id name desiredStatus "
+  static final String POD = "query Pod($podId: String!) { pod(input: {podId: $podId}) { id name desiredStatus podType "
       + "costPerHr gpuCount lastStatusChange machine { gpuDisplayName } runtime { uptimeInSeconds } } }";
   static final String DEPLOY = "mutation PodFindAndDeployOnDemand($input: PodFindAndDeployOnDemandInput!) { "
       + "podFindAndDeployOnDemand(input: $input) { id name desiredStatus costPerHr machineId } }";
+  static final String RENT_INTERRUPTABLE = "mutation PodRentInterruptable($input: PodRentInterruptableInput!) { "
+      + "podRentInterruptable(input: $input) { id name desiredStatus costPerHr machineId } }";
   static final String TERMINATE = "mutation PodTerminate($podId: String!) { podTerminate(input: {podId: $podId}) }";
 
   /** One pod as {@code myself { pods }} lists it. */
@@ -103,12 +105,26 @@ final class RunPodGraphQl {
 
   /** Deploys an on-demand pod; returns what RunPod answered ({@code id}, {@code costPerHr}, ...). */
   JsonNode deploy(ObjectNode input, String name) throws ProviderException {
+    return createPod("PodFindAndDeployOnDemand", DEPLOY, "podFindAndDeployOnDemand", input, "deploying pod " + name);
+  }
+
+  /**
+   * Rents an interruptible (spot) pod at {@code input.bidPerGpu}; returns what RunPod answered. RunPod takes such a
+   * pod back when a higher bid or an on-demand rent needs its GPUs: it then shows {@code podType INTERRUPTABLE},
+   * {@code desiredStatus EXITED}.
+   */
+  JsonNode rentInterruptable(ObjectNode input, String name) throws ProviderException {
+    return createPod("PodRentInterruptable", RENT_INTERRUPTABLE, "podRentInterruptable", input,
+        "renting spot pod " + name);
+  }
+
+  private JsonNode createPod(String operation, String document, String field, ObjectNode input, String what)
+      throws ProviderException {
     ObjectNode variables = Json.MAPPER.createObjectNode();
     variables.set("input", input);
-    JsonNode pod = execute("PodFindAndDeployOnDemand", DEPLOY, variables, "deploying pod " + name)
-        .path("podFindAndDeployOnDemand");
+    JsonNode pod = execute(operation, document, variables, what).path(field);
     if (!pod.isObject() || pod.path("id").asText("").isEmpty()) {
-      throw badShape("deploying pod " + name, "podFindAndDeployOnDemand has no pod id");
+      throw badShape(what, field + " has no pod id");
     }
     return pod;
   }

@@ -36,7 +36,8 @@ final class RunPodOffers {
       }
       int memory = type.path("memoryInGb").asInt(0);
       offers.add(new Offer(row.token(), row.runPodId(), null, memory > 0 ? memory : row.memoryGiB(),
-          priced ? price(type, cloudType) : null));
+          priced ? price(type, cloudType, "securePrice", "communityPrice") : null,
+          priced ? price(type, cloudType, "secureSpotPrice", "communitySpotPrice") : null, null));
     }
     return offers;
   }
@@ -51,10 +52,18 @@ final class RunPodOffers {
     };
   }
 
-  /** USD per GPU-hour, or null when the catalogue has no positive price for the cloud type. */
+  /** USD per GPU-hour on demand, or null when the catalogue has no positive price for the cloud type. */
   static BigDecimal price(JsonNode type, CloudType cloudType) {
-    BigDecimal secure = positive(type.path("securePrice"));
-    BigDecimal community = positive(type.path("communityPrice"));
+    return price(type, cloudType, "securePrice", "communityPrice");
+  }
+
+  /**
+   * USD per GPU-hour from the catalogue's fields {@code secureField} and {@code communityField} (on-demand or spot),
+   * or null when it has no positive price for the cloud type.
+   */
+  static BigDecimal price(JsonNode type, CloudType cloudType, String secureField, String communityField) {
+    BigDecimal secure = positive(type.path(secureField));
+    BigDecimal community = positive(type.path(communityField));
     return switch (cloudType) {
       case SECURE -> secure;
       case COMMUNITY -> community;

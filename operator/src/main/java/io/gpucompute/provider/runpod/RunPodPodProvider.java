@@ -12,6 +12,7 @@ import io.gpucompute.provider.SubmitResult;
 import io.gpucompute.provider.WorkloadKey;
 import io.gpucompute.provider.WorkloadSpec;
 import java.util.LinkedHashSet;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -76,7 +77,9 @@ final class RunPodPodProvider implements GpuProvider {
         podIds.put(key, existing.get().id());
         return new SubmitResult(existing.get().id(), note(request, null));
       }
-      JsonNode pod = api.deploy(request.input(), key.workloadName());
+      JsonNode pod = spec.onSpot()
+          ? api.rentInterruptable(request.input().put("bidPerGpu", bidPerGpu(spec, request)), key.workloadName())
+          : api.deploy(request.input(), key.workloadName());
       String id = pod.path("id").asText();
       podIds.put(key, id);
       String cost = pod.hasNonNull("costPerHr") ? pod.get("costPerHr").asText() : null;
@@ -84,6 +87,26 @@ final class RunPodPodProvider implements GpuProvider {
           request.gpuType().runPodId(), spec.gpu().count(), pods.cloudType(), cost == null ? "" : ", " + cost + " USD/h");
       return new SubmitResult(id, note(request, cost));
     });
+  }
+
+  /**
+   * The bid per GPU-hour of a spot pod: the job's price limit per GPU where it has one, else the catalogue's current
+   * spot price for the cloud type (the lowest bid RunPod takes now).
+   */
+  private BigDecimal bidPerGpu(WorkloadSpec spec, PodRequest request) throws ProviderException {
+    if (spec.spot().maxPricePerGpuHour() != null) {
+      return spec.spot().maxPricePerGpuHour();
+    }
+    for (JsonNode type : api.gpuTypes()) {
+      if (type.path("id").asText().equals(request.gpuType().runPodId())) {
+        BigDecimal market = RunPodOffers.price(type, pods.cloudType(), "secureSpotPrice", "communitySpotPrice");
+        if (market != null) {
+          return market;
+        }
+      }
+    }
+    throw new ProviderException.NoCapacity("RunPod has no spot price for " + request.gpuType().runPodId() + " on the "
+        + pods.cloudType() + " cloud now: no interruptible capacity");
   }
 
   @Override

@@ -71,7 +71,7 @@ public final class TencentTkeProviderFactory implements ProviderFactory {
       selectors = Map.of();
     }
     JobPlacement placement = new JobPlacement(tencent.getNamespace(), selectors, annotations, List.of(), null, null,
-        false);
+        false, tencent.getSpot());
     return new TencentTkeProvider(configName, api, tencent.getClusterId(), tencent.getNamespace(),
         tencent.getExtranet() == null || tencent.getExtranet(), placement, requestTimeout, locks);
   }

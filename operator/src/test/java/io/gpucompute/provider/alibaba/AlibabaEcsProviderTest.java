@@ -8,6 +8,10 @@ import io.gpucompute.api.v1alpha1.AlibabaInstanceType;
 import io.gpucompute.api.v1alpha1.AlibabaProviderSpec;
 import io.gpucompute.provider.Credentials;
 import io.gpucompute.provider.GpuProvider;
+import io.gpucompute.provider.ComputeDemand;
+import io.gpucompute.api.v1alpha1.CurrencyRate;
+import io.gpucompute.api.v1alpha1.ProviderConfigSpec;
+import io.gpucompute.provider.SpotRequest;
 import io.gpucompute.provider.Observation;
 import io.gpucompute.provider.Offer;
 import io.gpucompute.provider.ProbeResult;
@@ -288,6 +292,25 @@ class AlibabaEcsProviderTest {
     }
   }
 
+  /** Row: a spot instance ECS reclaims (OperationLocks Recycling) is preempted, not a failure. */
+  @Nested
+  class SpotReclaim {
+
+    @Test
+    void aReclaimedSpotInstanceIsPreempted() throws ProviderException {
+      GpuProvider provider = provider(a -> {});
+      WorkloadKey key = newKey("spot");
+      provider.submit(AlibabaTestSupport.shell(key, "sleep 300"));
+      await().atMost(java.time.Duration.ofSeconds(30)).until(() -> provider.observe(key).state() == WorkloadState.RUNNING);
+
+      ecs.stub().reclaimSpot(ecs.stub().instancesOf(key.workloadName()).get(0));
+
+      Observation reclaimed = awaitFinished(provider, key);
+      assertThat(reclaimed.state()).isEqualTo(WorkloadState.PREEMPTED);
+      assertThat(reclaimed.message()).contains("reclaimed", "Recycling");
+    }
+  }
+
   /** A crash between RunInstances and the operator's status write. */
   @Nested
   class CrashBetweenRunInstancesAndStatusWrite {
@@ -349,16 +372,56 @@ class AlibabaEcsProviderTest {
   }
 
   @Test
-  void spotCapacityIsAskedWithTheConfiguredStrategy() throws ProviderException {
+  void aSpotAttemptIsBoughtAsSpotAndAnOnDemandOneAsPayAsYouGoWhateverTheProviderConfigSays()
+      throws ProviderException {
     GpuProvider provider = provider(a -> {
       a.setSpotStrategy(AlibabaProviderSpec.SpotStrategy.SpotWithPriceLimit);
       a.setSpotPriceLimit("4.5");
     });
 
-    provider.submit(AlibabaTestSupport.shell(newKey("spot"), "echo hi"));
+    provider.submit(AlibabaTestSupport.shell(newKey("spot"), "echo hi").withSpot(SpotRequest.MARKET));
+    provider.submit(AlibabaTestSupport.shell(newKey("steady"), "echo hi"));
 
     assertThat(ecs.stub().runInstancesRequests().get(0)).containsEntry("SpotStrategy", "SpotWithPriceLimit")
         .containsEntry("SpotPriceLimit", "4.5").containsEntry("SpotInterruptionBehavior", "Terminate");
+    assertThat(ecs.stub().runInstancesRequests().get(1)).containsEntry("SpotStrategy", "NoSpot")
+        .doesNotContainKey("SpotPriceLimit");
+  }
+
+  @Test
+  void aJobsUsdPriceLimitBecomesTheSpotPriceLimitOfTheWholeInstanceInTheAccountsCurrency() throws ProviderException {
+    ProviderConfigSpec spec = AlibabaTestSupport.spec(ecs.stub(), a -> {});
+    spec.setCurrency(new CurrencyRate("CNY", "0.14"));
+    GpuProvider provider = new AlibabaEcsProviderFactory(AlibabaTestSupport.SETTINGS).create("alibaba", spec,
+        AlibabaTestSupport.credentials());
+    providers.add(provider);
+
+    provider.submit(AlibabaTestSupport.shell(newKey("capped"), "A10", 2, "echo hi", Map.of())
+        .withSpot(new SpotRequest(new BigDecimal("0.70"))));
+    provider.submit(AlibabaTestSupport.shell(newKey("market"), "echo hi").withSpot(SpotRequest.MARKET));
+
+    assertThat(ecs.stub().runInstancesRequests().get(0)).containsEntry("SpotStrategy", "SpotWithPriceLimit")
+        .as("2 GPUs x 0.70 USD / 0.14 USD per CNY").containsEntry("SpotPriceLimit", "10.0");
+    assertThat(ecs.stub().runInstancesRequests().get(1)).containsEntry("SpotStrategy", "SpotAsPriceGo");
+  }
+
+  @Test
+  void theInstanceTypeIsTheSmallestThatHoldsTheJobsCpusAndMemory() throws ProviderException {
+    GpuProvider provider = provider(a -> {});
+    WorkloadSpec small = AlibabaTestSupport.shell(newKey("small"), "echo hi");
+    WorkloadSpec big = new WorkloadSpec(newKey("big"), small.image(), small.command(), small.args(), Map.of(),
+        small.gpu(), new ComputeDemand(24, 100, null), null);
+    WorkloadSpec huge = new WorkloadSpec(newKey("huge"), small.image(), small.command(), small.args(), Map.of(),
+        small.gpu(), new ComputeDemand(64, null, null), null);
+
+    provider.submit(small);
+    provider.submit(big);
+
+    assertThat(ecs.stub().runInstancesRequests()).extracting(r -> r.get("InstanceType"))
+        .containsExactly("ecs.gn7i-c8g1.2xlarge", "ecs.gn7i-c32g1.8xlarge");
+    assertThatThrownBy(() -> provider.submit(huge)).isInstanceOfSatisfying(ProviderException.InvalidRequest.class,
+        e -> assertThat(e.reason()).isEqualTo("UnsupportedInstanceSize"))
+        .hasMessageContaining("64 vCPU").hasMessageContaining("ecs.gn7i-c32g1.8xlarge (32 vCPU, 188 GiB)");
   }
 
   @Test
@@ -392,7 +455,7 @@ class AlibabaEcsProviderTest {
   }
 
   @Test
-  void offersShowTheCurrencyAsReturnedAndAUsdPriceOnlyInUsd() throws ProviderException {
+  void offersArePricedPerGpuOnDemandAndOnSpotInTheCurrencyAlibabaAnswersIn() throws ProviderException {
     GpuProvider provider = provider(a -> {});
 
     List<Offer> cny = provider.offers();
@@ -402,11 +465,19 @@ class AlibabaEcsProviderTest {
     assertThat(cny).extracting(Offer::gpuType).containsExactly("T4", "V100", "A10", "A100");
     assertThat(cny).filteredOn(o -> o.gpuType().equals("A10")).singleElement().satisfies(o -> {
       assertThat(o.providerName()).isEqualTo("ecs.gn7i-c8g1.2xlarge, 12.31 CNY/h");
-      assertThat(o.pricePerHour()).isNull();
       assertThat(o.memoryGiB()).isEqualTo(24);
     });
-    assertThat(usd).filteredOn(o -> o.gpuType().equals("A10")).singleElement()
-        .satisfies(o -> assertThat(o.pricePerHour()).isEqualByComparingTo(new BigDecimal("12.31")));
+    assertThat(cny).filteredOn(o -> o.gpuType().equals("A10")).singleElement().satisfies(o -> {
+      assertThat(o.currency()).isEqualTo("CNY");
+      assertThat(o.pricePerHour()).as("per GPU, in CNY").isEqualByComparingTo(new BigDecimal("12.31"));
+      assertThat(o.spotPricePerHour()).as("the stub's spot discount").isEqualByComparingTo(new BigDecimal("3.0775"));
+    });
+    assertThat(usd).filteredOn(o -> o.gpuType().equals("A10")).singleElement().satisfies(o -> {
+      assertThat(o.inUsd()).isTrue();
+      assertThat(o.pricePerHour()).isEqualByComparingTo(new BigDecimal("12.31"));
+    });
+    assertThat(provider(a -> a.setSpotStrategy(AlibabaProviderSpec.SpotStrategy.NoSpot)).offers())
+        .as("a ProviderConfig that runs no spot attempts offers no spot price").allMatch(o -> o.spotPricePerHour() == null);
   }
 
   @Test

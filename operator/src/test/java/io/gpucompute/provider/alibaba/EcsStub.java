@@ -92,6 +92,8 @@ final class EcsStub implements AutoCloseable {
     final Instant created = Instant.now();
     final Path dir;
     volatile String status = "Pending";
+    /** An OperationLocks reason ECS shows, for example Recycling for a reclaimed spot instance; null for none. */
+    volatile String lockReason;
     volatile boolean released;
     volatile long processGroup = -1;
     volatile int describedRunning;
@@ -151,6 +153,8 @@ final class EcsStub implements AutoCloseable {
   private final List<Map<String, String>> runRequests = new CopyOnWriteArrayList<>();
   private final AtomicInteger ids = new AtomicInteger();
   private volatile String currency = "CNY";
+  /** What spot capacity costs as a share of the pay-as-you-go price, in DescribePrice. */
+  static final double SPOT_DISCOUNT = 0.25;
   private volatile int tagIndexLag;
   private final Map<String, Double> prices = new ConcurrentHashMap<>(Map.of(
       "ecs.gn6i-c4g1.xlarge", 8.95, "ecs.gn6v-c8g1.2xlarge", 26.46, "ecs.gn7i-c8g1.2xlarge", 12.31,
@@ -211,6 +215,17 @@ final class EcsStub implements AutoCloseable {
     CountDownLatch latch = new CountDownLatch(1);
     stalls.put(action, latch);
     return latch;
+  }
+
+  /**
+   * Reclaims a spot instance as Alibaba does before it releases it: its processes stop, and DescribeInstances shows
+   * the lock reason {@code Recycling}.
+   */
+  void reclaimSpot(Instance instance) {
+    instance.lockReason = "Recycling";
+    if (instance.processGroup > 0) {
+      ProcessGroups.kill(instance.processGroup);
+    }
   }
 
   /** Tag-filtered DescribeInstances misses instances younger than {@code calls} such calls (index lag). */
@@ -425,7 +440,10 @@ final class EcsStub implements AutoCloseable {
       vpc.putObject("PrivateIpAddress").putArray("IpAddress").add("172.16.0." + (10 + instances.indexOf(instance)));
       ArrayNode tags = node.putObject("Tags").putArray("Tag");
       instance.tags.forEach((k, v) -> tags.addObject().put("TagKey", k).put("TagValue", v));
-      node.putObject("OperationLocks").putArray("LockReason");
+      ArrayNode locks = node.putObject("OperationLocks").putArray("LockReason");
+      if (instance.lockReason != null) {
+        locks.addObject().put("LockReason", instance.lockReason);
+      }
     }
     return new Answer(200, body);
   }
@@ -595,6 +613,13 @@ final class EcsStub implements AutoCloseable {
     Double price = prices.get(params.getOrDefault("InstanceType", ""));
     if (price == null) {
       return error(400, "InvalidInstanceType.ValueNotSupported", "The specified InstanceType does not exist.");
+    }
+    String strategy = params.getOrDefault("SpotStrategy", "NoSpot");
+    if (!Set.of("NoSpot", "SpotAsPriceGo", "SpotWithPriceLimit").contains(strategy)) {
+      return error(400, "InvalidSpotStrategy", "The specified SpotStrategy is not valid.");
+    }
+    if (!strategy.equals("NoSpot")) {
+      price = price * SPOT_DISCOUNT; // spot capacity at a fraction of the pay-as-you-go price
     }
     ObjectNode body = ok();
     ObjectNode info = body.putObject("PriceInfo");

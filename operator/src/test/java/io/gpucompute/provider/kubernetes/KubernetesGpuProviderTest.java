@@ -12,6 +12,8 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.gpucompute.provider.Credentials;
 import io.gpucompute.provider.GpuProvider;
+import io.gpucompute.api.v1alpha1.SpotNodes;
+import io.gpucompute.provider.SpotRequest;
 import io.gpucompute.provider.Observation;
 import io.gpucompute.provider.ProbeResult;
 import io.gpucompute.provider.ProviderException;
@@ -101,6 +103,38 @@ class KubernetesGpuProviderTest {
     assertThat(secret.getData()).containsKey("TOKEN");
     assertThat(secret.getMetadata().getOwnerReferences()).singleElement()
         .satisfies(owner -> assertThat(owner.getUid()).isEqualTo(job.getMetadata().getUid()));
+  }
+
+  @Test
+  void aSpotAttemptGoesToTheSpotNodesAndAnOnDemandOneDoesNot() throws ProviderException {
+    GpuProvider plain = provider(null);
+    assertThatThrownBy(() -> plain.submit(KubernetesTestSupport.shell(key(plain), "a100", "true", Map.of())
+        .withSpot(SpotRequest.MARKET)))
+        .isInstanceOfSatisfying(ProviderException.InvalidRequest.class,
+            e -> assertThat(e.reason()).isEqualTo("SpotUnavailable"));
+    GpuProvider withSpot = new KubernetesProviderFactory(kube.cluster().client()).create("k8s-spot",
+        KubernetesTestSupport.spec(k -> {
+          SpotNodes spot = new SpotNodes();
+          spot.getNodeSelector().put("node.kubernetes.io/lifecycle", "spot");
+          spot.getTolerations().add(new Toleration("NoSchedule", "spot", "Exists", null, null));
+          k.setSpot(spot);
+        }), Credentials.NONE);
+    WorkloadKey spotKey = key(withSpot);
+    WorkloadKey steadyKey = key(withSpot);
+
+    withSpot.submit(KubernetesTestSupport.shell(spotKey, "a100", "true", Map.of()).withSpot(SpotRequest.MARKET));
+    withSpot.submit(KubernetesTestSupport.shell(steadyKey, "a100", "true", Map.of()));
+
+    var spotPod = kube.cluster().client().batch().v1().jobs().inNamespace("team-a").withName(spotKey.workloadName())
+        .get().getSpec().getTemplate().getSpec();
+    var steadyPod = kube.cluster().client().batch().v1().jobs().inNamespace("team-a")
+        .withName(steadyKey.workloadName()).get().getSpec().getTemplate().getSpec();
+    assertThat(spotPod.getNodeSelector()).containsAllEntriesOf(FakeClusterExtension.A100_NODE)
+        .containsEntry("node.kubernetes.io/lifecycle", "spot");
+    assertThat(spotPod.getTolerations()).extracting(Toleration::getKey).contains("spot");
+    assertThat(steadyPod.getNodeSelector()).doesNotContainKey("node.kubernetes.io/lifecycle");
+    assertThat(steadyPod.getTolerations() == null ? List.<Toleration>of() : steadyPod.getTolerations())
+        .extracting(Toleration::getKey).doesNotContain("spot");
   }
 
   @Test
@@ -248,5 +282,28 @@ class KubernetesGpuProviderTest {
 
     assertThat(observation.state()).isEqualTo(WorkloadState.FAILED);
     assertThat(observation.message()).contains("DeadlineExceeded");
+  }
+
+  @Test
+  void aPodTakenOffItsNodeIsPreemptedNotFailedWhateverItsExitCode() {
+    Job running = new io.fabric8.kubernetes.api.model.batch.v1.JobBuilder().build();
+    io.fabric8.kubernetes.api.model.Pod evicted = new io.fabric8.kubernetes.api.model.PodBuilder()
+        .withNewStatus().withPhase("Failed")
+          .addNewCondition().withType("DisruptionTarget").withStatus("True").withReason("DeletionByTaintManager")
+            .withMessage("Taint manager: deleting due to NoExecute taint").endCondition()
+          .addNewContainerStatus().withName(JobWorkloads.CONTAINER).withNewState().withNewTerminated().withExitCode(137)
+            .endTerminated().endState().endContainerStatus()
+        .endStatus().build();
+    io.fabric8.kubernetes.api.model.Pod shutDown = new io.fabric8.kubernetes.api.model.PodBuilder()
+        .withNewStatus().withPhase("Failed").withReason("NodeShutdown").withMessage("Pod was terminated in response "
+            + "to imminent node shutdown.").endStatus().build();
+
+    Observation preempted = JobWorkloads.verdict("ns/j", running, evicted, null);
+    Observation nodeGone = JobWorkloads.verdict("ns/j", running, shutDown, null);
+
+    assertThat(preempted.state()).isEqualTo(WorkloadState.PREEMPTED);
+    assertThat(preempted.message()).contains("DeletionByTaintManager");
+    assertThat(nodeGone.state()).isEqualTo(WorkloadState.PREEMPTED);
+    assertThat(nodeGone.message()).contains("NodeShutdown");
   }
 }

@@ -13,6 +13,7 @@ import io.gpucompute.provider.Observation;
 import io.gpucompute.provider.Offer;
 import io.gpucompute.provider.ProviderException;
 import io.gpucompute.provider.SubmitResult;
+import io.gpucompute.provider.SpotRequest;
 import io.gpucompute.provider.WorkloadKey;
 import io.gpucompute.provider.WorkloadSpec;
 import io.gpucompute.provider.WorkloadState;
@@ -245,6 +246,39 @@ class RunPodPodProviderTest {
     assertThat(pod.logLines()).filteredOn("command-started"::equals).hasSize(1);
     provider.cancel(key);
     assertThat(pod.live()).isFalse();
+  }
+
+  @Test
+  void aSpotWorkloadIsAnInterruptiblePodBidAtTheMarketPriceOrTheJobsLimit() throws ProviderException {
+    GpuProvider provider = provider(r -> {});
+    WorkloadKey market = newKey();
+    WorkloadKey capped = newKey();
+
+    provider.submit(RunPodTestSupport.shell(market, "sleep 300").withSpot(SpotRequest.MARKET));
+    provider.submit(RunPodTestSupport.shell(capped, "sleep 300")
+        .withSpot(new SpotRequest(new java.math.BigDecimal("1.50"))));
+
+    assertThat(onlyPod(market).podType).isEqualTo("INTERRUPTABLE");
+    assertThat(onlyPod(market).input.path("bidPerGpu").decimalValue())
+        .as("the catalogue's secure spot price: half the on-demand price").isEqualByComparingTo("0.82");
+    assertThat(onlyPod(capped).input.path("bidPerGpu").decimalValue()).isEqualByComparingTo("1.50");
+    provider.cancel(market);
+    provider.cancel(capped);
+  }
+
+  @Test
+  void anInterruptiblePodThatRunPodStopsIsPreemptedNotLost() throws ProviderException {
+    GpuProvider provider = provider(r -> {});
+    WorkloadKey key = newKey();
+    provider.submit(RunPodTestSupport.shell(key, "sleep 300").withSpot(SpotRequest.MARKET));
+    awaitState(provider, key, WorkloadState.RUNNING);
+
+    stub().reclaim(onlyPod(key));
+
+    Observation preempted = awaitState(provider, key, WorkloadState.PREEMPTED);
+    assertThat(preempted.message()).contains("interruptible", "RunPod took its GPUs back");
+    provider.cancel(key);
+    assertThat(onlyPod(key).live()).isFalse();
   }
 
   @Test

@@ -115,6 +115,8 @@ final class RunPodStub implements AutoCloseable {
     final AtomicInteger containerStarts = new AtomicInteger();
     volatile String desiredStatus = "RUNNING";
     volatile StubProcess container;
+    /** RESERVED for an on-demand pod, INTERRUPTABLE for one rented on spot capacity. */
+    volatile String podType = "RESERVED";
 
     Pod(String id, String name, JsonNode input, Map<String, String> env, BigDecimal costPerHr) {
       this.id = id;
@@ -189,6 +191,7 @@ final class RunPodStub implements AutoCloseable {
   private final List<String> violations = new CopyOnWriteArrayList<>();
   private final Map<String, Deque<Fault>> faults = new ConcurrentHashMap<>();
   private final Set<String> noCapacity = ConcurrentHashMap.newKeySet();
+  private final Set<String> noSpotCapacity = ConcurrentHashMap.newKeySet();
   private final CountDownLatch closing = new CountDownLatch(1);
   private volatile CountDownLatch held = new CountDownLatch(1);
   private final AtomicInteger holding = new AtomicInteger();
@@ -261,6 +264,15 @@ final class RunPodStub implements AutoCloseable {
   }
 
   /** Deploys of {@code gpuTypeId} fail for lack of capacity while set. */
+  /** Whether interruptible (spot) pods of the type can be rented; on-demand capacity is unchanged. */
+  void setSpotCapacity(String gpuTypeId, boolean available) {
+    if (available) {
+      noSpotCapacity.remove(gpuTypeId);
+    } else {
+      noSpotCapacity.add(gpuTypeId);
+    }
+  }
+
   void setCapacity(String gpuTypeId, boolean available) {
     if (available) {
       noCapacity.remove(gpuTypeId);
@@ -330,6 +342,17 @@ final class RunPodStub implements AutoCloseable {
   /** Kills a pod's container as a crash would; RunPod (and so the stub) restarts it. */
   void crashContainer(Pod pod) {
     killContainer(pod);
+  }
+
+  /** Reclaims an interruptible pod as RunPod does when it takes the GPUs back: EXITED, container gone. */
+  void reclaim(Pod pod) {
+    if (!pod.podType.equals("INTERRUPTABLE")) {
+      throw new IllegalStateException("pod " + pod.id + " is not interruptible: RunPod does not reclaim it");
+    }
+    synchronized (pod) {
+      pod.desiredStatus = "EXITED";
+      killContainer(pod);
+    }
   }
 
   /** Stops a pod as someone would in RunPod's console: EXITED, container gone, no restart. */
@@ -550,6 +573,11 @@ final class RunPodStub implements AutoCloseable {
             "podFindAndDeployOnDemand(input: $input)", "id", "costPerHr");
         deploy(variables.path("input"), document, data, errors);
       }
+      case "PodRentInterruptable" -> {
+        expectDocument(document, "mutation PodRentInterruptable($input: PodRentInterruptableInput!)",
+            "podRentInterruptable(input: $input)", "id", "costPerHr");
+        rentInterruptable(variables.path("input"), document, data, errors);
+      }
       case "PodTerminate" -> {
         expectDocument(document, "mutation PodTerminate($podId: String!)", "podTerminate(input: {podId: $podId})");
         Pod pod = pods.get(requireString(variables, "podId"));
@@ -581,14 +609,29 @@ final class RunPodStub implements AutoCloseable {
     send(exchange, 200, answer.toString());
   }
 
+  /** An interruptible pod: the deploy's fields plus bidPerGpu, which must reach the catalogue's spot price. */
+  private void rentInterruptable(JsonNode input, String document, ObjectNode data, ArrayNode errors) {
+    if (!input.path("bidPerGpu").isNumber()) {
+      violation("podRentInterruptable without a numeric bidPerGpu");
+      return;
+    }
+    place(input, document, data, errors, "podRentInterruptable", input.get("bidPerGpu").decimalValue());
+  }
+
   private void deploy(JsonNode input, String document, ObjectNode data, ArrayNode errors) {
+    place(input, document, data, errors, "podFindAndDeployOnDemand", null);
+  }
+
+  /** Places an on-demand pod, or an interruptible one at {@code bid} per GPU-hour. */
+  private void place(JsonNode input, String document, ObjectNode data, ArrayNode errors, String mutation,
+      BigDecimal bid) {
     if (!input.isObject()) {
-      violation("podFindAndDeployOnDemand without an input object");
+      violation(mutation + " without an input object");
       return;
     }
     input.fieldNames().forEachRemaining(field -> {
-      if (!DEPLOY_FIELDS.contains(field)) {
-        violation("PodFindAndDeployOnDemandInput has no field " + field);
+      if (!DEPLOY_FIELDS.contains(field) && !(bid != null && field.equals("bidPerGpu"))) {
+        violation(mutation + "'s input has no field " + field);
       }
     });
     String name = requireString(input, "name");
@@ -636,23 +679,37 @@ final class RunPodStub implements AutoCloseable {
     }
     if (type == null) {
       errors.addObject().put("message", "Invalid gpuTypeId: " + gpuTypeId);
-      data.putNull("podFindAndDeployOnDemand");
+      data.putNull(mutation);
       return;
     }
-    if (noCapacity.contains(gpuTypeId)) {
-      errors.addObject().put("message", NO_CAPACITY_MESSAGE).putArray("path").add("podFindAndDeployOnDemand");
-      data.putNull("podFindAndDeployOnDemand");
+    if (noCapacity.contains(gpuTypeId) || (bid != null && noSpotCapacity.contains(gpuTypeId))) {
+      errors.addObject().put("message", NO_CAPACITY_MESSAGE).putArray("path").add(mutation);
+      data.putNull(mutation);
       return;
     }
     BigDecimal perGpu = cloudType.equals("COMMUNITY") ? type.get("communityPrice").decimalValue()
         : type.get("securePrice").decimalValue();
+    if (bid != null) {
+      BigDecimal spot = cloudType.equals("COMMUNITY") ? type.get("communitySpotPrice").decimalValue()
+          : type.get("secureSpotPrice").decimalValue();
+      if (bid.compareTo(spot) < 0) {
+        errors.addObject().put("message", "Your bid of " + bid + " is below the minimum bid of " + spot)
+            .putArray("path").add(mutation);
+        data.putNull(mutation);
+        return;
+      }
+      perGpu = bid;
+    }
     String id = String.format("stubpod%06d", ids.incrementAndGet());
     Map<String, String> containerEnv = new LinkedHashMap<>(env);
     containerEnv.put("RUNPOD_POD_ID", id);
     Pod pod = new Pod(id, name, input, containerEnv, perGpu.multiply(BigDecimal.valueOf(gpuCount)));
+    if (bid != null) {
+      pod.podType = "INTERRUPTABLE";
+    }
     pods.put(id, pod);
     scheduler.schedule(() -> startContainer(pod, dockerArgs), CONTAINER_START.toMillis(), TimeUnit.MILLISECONDS);
-    data.putObject("podFindAndDeployOnDemand").put("id", id).put("name", name).put("desiredStatus", "RUNNING")
+    data.putObject(mutation).put("id", id).put("name", name).put("desiredStatus", "RUNNING")
         .put("costPerHr", pod.costPerHr).put("machineId", "stub-machine");
   }
 
@@ -694,7 +751,7 @@ final class RunPodStub implements AutoCloseable {
 
   private ObjectNode podJson(Pod pod) {
     ObjectNode json = JSON.createObjectNode().put("id", pod.id).put("name", pod.name)
-        .put("desiredStatus", pod.desiredStatus).put("costPerHr", pod.costPerHr)
+        .put("desiredStatus", pod.desiredStatus).put("podType", pod.podType).put("costPerHr", pod.costPerHr)
         .put("gpuCount", pod.input.path("gpuCount").asInt()).put("lastStatusChange", "Rented by User: stub");
     json.putObject("machine").put("gpuDisplayName", displayName(pod.input.path("gpuTypeId").asText()));
     if (pod.containerUp() && pod.desiredStatus.equals("RUNNING")) {
@@ -740,6 +797,11 @@ final class RunPodStub implements AutoCloseable {
     } else {
       type.put("communityPrice", new BigDecimal(communityPrice));
     }
+    // Spot (interruptible) capacity at half the on-demand price, as RunPod's catalogue roughly has it.
+    type.set("secureSpotPrice", securePrice == null ? type.nullNode()
+        : type.numberNode(new BigDecimal(securePrice).divide(BigDecimal.valueOf(2))));
+    type.set("communitySpotPrice", communityPrice == null ? type.nullNode()
+        : type.numberNode(new BigDecimal(communityPrice).divide(BigDecimal.valueOf(2))));
   }
 
   // ----- pod logs (Server-Sent Events) ---------------------------------------------------------------------------
