@@ -77,6 +77,11 @@ public final class AdmissionQueue {
     }
   }
 
+  /** Drops the job's reservations in every queue: it was deleted. */
+  public void releaseEverywhere(String jobId) {
+    ledgers.keySet().forEach(provider -> release(provider, jobId));
+  }
+
   /**
    * Records that the job gave its capacity back (its workload ended and was released): until the cache shows it no
    * longer active, admission does not count it.

@@ -37,7 +37,7 @@ public final class AttemptBindings {
           : Optional.of(new Binding(record.getProviderConfig(), record.getProviderConfigUid()));
     }
     boolean holds = status.getPhase() != null && status.getPhase().holdsWorkload();
-    return holds ? Optional.of(new Binding(job.getSpec().getProviderConfigRef().getName(), null)) : Optional.empty();
+    return holds ? legacyBinding(job) : Optional.empty();
   }
 
   /** The ProviderConfig attempt {@code attempt} ran on. */
@@ -53,15 +53,13 @@ public final class AttemptBindings {
     if (record != null) {
       return new Binding(record.getProviderConfig(), record.getProviderConfigUid());
     }
-    return new Binding(job.getSpec().getProviderConfigRef().getName(), null);
+    return legacyBinding(job).orElse(new Binding(null, null));
   }
 
-  /**
-   * The ProviderConfig whose queue the job is in: the one its unreleased workload holds capacity on, else the one its
-   * spec names.
-   */
-  public static String queueOf(GpuJob job) {
-    return unreleased(job).map(Binding::name).orElse(job.getSpec().getProviderConfigRef().getName());
+  /** For a status written before attempts were recorded: the ProviderConfig the spec names, which was required then. */
+  private static Optional<Binding> legacyBinding(GpuJob job) {
+    var ref = job.getSpec().getProviderConfigRef();
+    return ref == null || ref.getName() == null ? Optional.empty() : Optional.of(new Binding(ref.getName(), null));
   }
 
   /** Whether the current attempt, {@code attempt}, is recorded already. */

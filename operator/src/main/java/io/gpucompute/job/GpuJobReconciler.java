@@ -14,6 +14,7 @@ import io.gpucompute.provider.ProviderException;
 import io.gpucompute.provider.ProviderRegistry;
 import io.gpucompute.provider.WorkloadKey;
 import io.gpucompute.provider.WorkloadListener;
+import io.gpucompute.provider.SpotRequest;
 import io.gpucompute.provider.WorkloadSpec;
 import io.gpucompute.status.StatusCopies;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -58,7 +59,10 @@ import org.slf4j.LoggerFactory;
 public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, WorkloadListener {
 
   public static final String NAME = "gpujob";
-  /** Index of cached GpuJobs by the ProviderConfig whose queue they are in ({@link AttemptBindings#queueOf}). */
+  /**
+   * Index of cached GpuJobs by the ProviderConfigs whose queues they are in ({@link JobCandidates#queueKeys}):
+   * {@link JobCandidates#ANY} for waiting jobs that any ProviderConfig may take.
+   */
   public static final String BY_PROVIDER_CONFIG = "byProviderConfig";
   /** Index of cached GpuJobs by uid, for the orphan sweep. */
   public static final String BY_UID = "byUid";
@@ -66,6 +70,9 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
   /** How soon to decide again when a status write found the job changed since it was read. */
   private static final Duration STALE_READ_RETRY = Duration.ofMillis(100);
   private static final Duration PROVIDER_WAIT = Duration.ofSeconds(2);
+  /** How many places of a queue are woken to refresh their position when it moves. */
+  static final int FRESH_POSITIONS = 100;
+  private static final Duration POSITION_REFRESH = Duration.ofSeconds(1);
 
   private final ProviderRegistry providers;
   private final AdmissionQueue queue;
@@ -84,9 +91,13 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
   private final Map<String, Integer> acceptedAttempts = new ConcurrentHashMap<>();
   /** Consecutive failed cleanups by job uid, for their backoff. */
   private final Map<String, Integer> cleanupFailures = new ConcurrentHashMap<>();
+  /** When each queue's positions were last refreshed, by ProviderConfig name. */
+  private final Map<String, Instant> positionRefreshes = new ConcurrentHashMap<>();
   private final SimpleInboundEventSource<GpuJob> wakeUps = new SimpleInboundEventSource<>("gpujob-wakeups");
   private volatile IndexedResourceCache<GpuJob> jobs;
   private volatile InformerEventSource<ProviderConfig, GpuJob> providerConfigs;
+  private volatile InformerEventSource<Namespace, GpuJob> namespaces;
+  private final JobPlacer placer;
 
   /**
    * @param providerConfigChanged told the name of a ProviderConfig whose count of active jobs may have changed
@@ -109,17 +120,40 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
     this.clock = clock;
     this.timing = timing;
     this.providerConfigChanged = providerConfigChanged;
+    this.placer = new JobPlacer(queue, new JobPlacer.Caches() {
+      @Override
+      public java.util.Collection<ProviderConfig> providerConfigs() {
+        var configs = GpuJobReconciler.this.providerConfigs;
+        return configs == null ? List.of() : configs.list().toList();
+      }
+
+      @Override
+      public Optional<ProviderConfig> providerConfig(String name) {
+        return GpuJobReconciler.this.providerConfig(name);
+      }
+
+      @Override
+      public Optional<GpuProvider> provider(String uid) {
+        return providers.find(uid);
+      }
+
+      @Override
+      public AdmissionQueue.Snapshot queue(ProviderConfig config, Instant now) {
+        return queueSnapshot(config, now);
+      }
+    });
   }
 
   @Override
   public List<EventSource<?, GpuJob>> prepareEventSources(EventSourceContext<GpuJob> context) {
-    context.getPrimaryCache().addIndexer(BY_PROVIDER_CONFIG, job -> List.of(AttemptBindings.queueOf(job)));
+    context.getPrimaryCache().addIndexer(BY_PROVIDER_CONFIG, JobCandidates::queueKeys);
     context.getPrimaryCache().addIndexer(BY_UID, job -> List.of(job.getMetadata().getUid()));
     this.jobs = context.getPrimaryCache();
     var configs = new InformerEventSource<>(InformerEventSourceConfiguration
         .from(ProviderConfig.class, GpuJob.class)
         .withName("providerconfigs")
-        .withPrimaryToSecondaryMapper((GpuJob job) -> Set.of(new ResourceID(AttemptBindings.queueOf(job))))
+        .withPrimaryToSecondaryMapper((GpuJob job) -> JobCandidates.queueKeys(job).stream()
+            .filter(key -> !JobCandidates.ANY.equals(key)).map(ResourceID::new).collect(Collectors.toSet()))
         .withSecondaryToPrimaryMapper(pc -> jobsOf(context, pc.getMetadata().getName()))
         .withOnUpdateFilter(ProviderConfigChange::mattersToJobs)
         .build(), context);
@@ -132,22 +166,21 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
         .withOnUpdateFilter((now, before) -> !Objects.equals(now.getMetadata().getLabels(), before.getMetadata().getLabels()))
         .build(), context);
     this.providerConfigs = configs;
+    this.namespaces = namespaces;
     return List.of(configs, namespaces, wakeUps);
   }
 
+  /** The jobs a ProviderConfig's change may matter to: those in its queue, and the waiting ones any may take. */
   private static Set<ResourceID> jobsOf(EventSourceContext<GpuJob> context, String providerConfig) {
-    return context.getPrimaryCache().byIndex(BY_PROVIDER_CONFIG, providerConfig).stream()
+    return java.util.stream.Stream.concat(context.getPrimaryCache().byIndex(BY_PROVIDER_CONFIG, providerConfig).stream(),
+            context.getPrimaryCache().byIndex(BY_PROVIDER_CONFIG, JobCandidates.ANY).stream())
         .map(ResourceID::fromResource).collect(Collectors.toSet());
   }
 
   @Override
   public UpdateControl<GpuJob> reconcile(GpuJob job, Context<GpuJob> context) throws ProviderException {
     Instant now = clock.instant();
-    String specConfigName = job.getSpec().getProviderConfigRef().getName();
-    Optional<ProviderConfig> specConfig = providerConfig(specConfigName);
-    ProviderView view = ProviderResolver.resolve(job, specConfig, context.getSecondaryResource(Namespace.class),
-        specConfig.flatMap(pc -> providers.find(pc.getMetadata().getUid())));
-
+    Optional<Namespace> namespace = context.getSecondaryResource(Namespace.class);
     Optional<AttemptBindings.Binding> binding = AttemptBindings.unreleased(job);
     Optional<GpuProvider> attemptProvider = binding.flatMap(this::providerOf);
     JobSituation.AttemptProvider bound = null;
@@ -170,18 +203,19 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
     if (before != null && before.getPhase() != null && before.getPhase().holdsWorkload() && attemptProvider.isPresent()) {
       observation = attemptProvider.get().observe(WorkloadSpecs.key(job, attempt), before.getExternalId());
     }
-    Admission admission = Admission.NOT_ASKED;
-    if (specConfig.isPresent() && JobDecider.wantsToStart(job, view, now)) {
-      admission = queue.admit(specConfigName, JobQueueSnapshot.entry(job), JobQueueSnapshot.of(specConfig.get(),
-          context.getPrimaryCache().byIndex(BY_PROVIDER_CONFIG, specConfigName), now));
-    }
+    PlacementOutcome placement = binding.isEmpty() && JobDecider.wantsToStart(job, now)
+        ? placer.place(job, namespace, now)
+        : PlacementOutcome.notAsked(currentView(job, namespace));
     boolean submittedHere = Integer.valueOf(attempt).equals(acceptedAttempts.get(job.getMetadata().getUid()));
-    JobSituation situation = new JobSituation(job, view, bound, admission, observation, submittedHere, now,
-        ThreadLocalRandom.current().nextDouble(), timing);
+    JobSituation situation = new JobSituation(job, placement.provider(), bound, placement.admission(), observation,
+        submittedHere, now, ThreadLocalRandom.current().nextDouble(), timing, placement.choice(), placement.retryAt());
     Decision decision = JobDecider.decide(situation);
     Decision.Action action = decision.action();
     if (action instanceof Decision.Submit submit) {
       return submit(job, situation, decision, submit.attempt(), attemptProvider, context);
+    }
+    if (placement.admission() instanceof Admission.Admitted && placement.provider() instanceof ProviderView.Usable u) {
+      queue.release(u.name(), JobQueueSnapshot.id(job)); // admitted, but not submitted after all
     }
     if (action instanceof Decision.Release release) {
       return release(job, decision, release.attempt(), binding.orElseThrow(), attemptProvider, context);
@@ -197,13 +231,53 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
   }
 
   /**
+   * The ProviderConfig a job that is not being placed shows: the one its spec names, else the one its last attempt
+   * ran on; null when there is neither.
+   */
+  private ProviderView currentView(GpuJob job, Optional<Namespace> namespace) {
+    String name = job.getSpec().getProviderConfigRef() != null ? job.getSpec().getProviderConfigRef().getName()
+        : job.getStatus() != null && job.getStatus().getWorkload() != null
+            ? job.getStatus().getWorkload().getProviderConfig() : null;
+    if (name == null) {
+      return null;
+    }
+    Optional<ProviderConfig> config = providerConfig(name);
+    return ProviderResolver.resolve(job, name, config, namespace,
+        config.flatMap(pc -> providers.find(pc.getMetadata().getUid())));
+  }
+
+  /** A ProviderConfig's queue, from the cached jobs that may wait in it or hold capacity on it. */
+  private AdmissionQueue.Snapshot queueSnapshot(ProviderConfig config, Instant now) {
+    return JobQueueSnapshot.of(config, jobsInQueue(config), now);
+  }
+
+  private List<GpuJob> jobsInQueue(ProviderConfig config) {
+    var cache = jobs;
+    if (cache == null) {
+      return List.of();
+    }
+    String name = config.getMetadata().getName();
+    return java.util.stream.Stream.concat(cache.byIndex(BY_PROVIDER_CONFIG, name).stream(),
+            cache.byIndex(BY_PROVIDER_CONFIG, JobCandidates.ANY).stream())
+        .filter(j -> JobQueueSnapshot.isActive(j) || JobCandidates.mayQueueOn(j, config, namespaceLabels(j)))
+        .toList();
+  }
+
+  private Map<String, String> namespaceLabels(GpuJob job) {
+    var cache = namespaces;
+    return cache == null ? null : cache.get(new ResourceID(job.getMetadata().getNamespace()))
+        .map(ns -> ns.getMetadata().getLabels()).orElse(null);
+  }
+
+  /**
    * Records the attempt (unless it is recorded already), then submits it, then writes what the provider's answer
    * means. A write that finds the job changed since it was read stops here: nothing is submitted from a stale read.
    */
   private UpdateControl<GpuJob> submit(GpuJob job, JobSituation situation, Decision recorded, int attempt,
       Optional<GpuProvider> attemptProvider, Context<GpuJob> context) throws ProviderException {
-    String queueName = job.getSpec().getProviderConfigRef().getName();
     boolean resumed = AttemptBindings.recorded(job, attempt);
+    var record = recorded.status().getWorkload();
+    String queueName = record.getProviderConfig();
     Optional<GpuProvider> provider = resumed ? attemptProvider
         : situation.provider() instanceof ProviderView.Usable usable ? providers.find(usable.uid()) : Optional.empty();
     if (provider.isEmpty()) {
@@ -213,7 +287,7 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
     SubmitOutcome outcome;
     GpuJob current = job;
     try {
-      WorkloadSpec spec = workloadSpecs.build(job, attempt);
+      WorkloadSpec spec = workloadSpecs.build(job, attempt).withSpot(record.onSpot() ? spotRequest(job) : null);
       if (!resumed) {
         Optional<GpuJob> written = writer.write(job, recorded.status(), context);
         if (written.isEmpty()) {
@@ -244,6 +318,13 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
       throw after.failure();
     }
     return reschedule(after.requeueAfter());
+  }
+
+  /** The job's spot terms: its price limit per GPU-hour as the bid, or the market price without one. */
+  private static SpotRequest spotRequest(GpuJob job) {
+    java.math.BigDecimal limit = io.gpucompute.cost.Money.parse(job.getSpec().getMaxPricePerHour());
+    return limit == null ? SpotRequest.MARKET : new SpotRequest(limit.divide(
+        java.math.BigDecimal.valueOf(job.getSpec().getGpu().getCount()), 6, java.math.RoundingMode.DOWN));
   }
 
   /** Releases an attempt's workload whose outcome is saved, then marks it released, and hands its capacity on. */
@@ -318,10 +399,29 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
     if (cache == null || config.isEmpty()) {
       return;
     }
-    List<GpuJob> ofProvider = cache.byIndex(BY_PROVIDER_CONFIG, configName);
+    List<GpuJob> ofProvider = jobsInQueue(config.get());
     Set<String> admissible = Set.copyOf(queue.admissible(configName,
         JobQueueSnapshot.of(config.get(), ofProvider, clock.instant())));
     ofProvider.stream().filter(j -> admissible.contains(JobQueueSnapshot.id(j)))
+        .forEach(j -> wakeUps.propagateEvent(ResourceID.fromResource(j)));
+    refreshQueuePositions(configName, ofProvider, admissible);
+  }
+
+  /**
+   * Wakes the queued jobs near the head of a queue that just moved, so that their status.queuePosition follows the
+   * queue and not only their own rechecks; at most once a second per queue, and only the first
+   * {@link #FRESH_POSITIONS} places (those behind follow at their recheck).
+   */
+  private void refreshQueuePositions(String configName, List<GpuJob> ofProvider, Set<String> alreadyWoken) {
+    Instant now = clock.instant();
+    Instant last = positionRefreshes.get(configName);
+    if (last != null && now.isBefore(last.plus(POSITION_REFRESH))) {
+      return;
+    }
+    positionRefreshes.put(configName, now);
+    ofProvider.stream()
+        .filter(j -> j.getStatus() != null && j.getStatus().getQueuePosition() != null
+            && j.getStatus().getQueuePosition() <= FRESH_POSITIONS && !alreadyWoken.contains(JobQueueSnapshot.id(j)))
         .forEach(j -> wakeUps.propagateEvent(ResourceID.fromResource(j)));
   }
 
@@ -342,12 +442,15 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
   @Override
   public DeleteControl cleanup(GpuJob job, Context<GpuJob> context) {
     String uid = job.getMetadata().getUid();
-    queue.release(job.getSpec().getProviderConfigRef().getName(), JobQueueSnapshot.id(job));
+    queue.releaseEverywhere(JobQueueSnapshot.id(job));
     GpuJobStatus status = authoritativeStatus(job, context);
     int attempts = status == null || status.getAttempts() == null ? 0 : status.getAttempts();
     // The last attempt first: it is the one that may still run. Earlier ones ended, but may have left records.
     for (int attempt = attempts; attempt >= 1; attempt--) {
       AttemptBindings.Binding binding = AttemptBindings.of(job, status, attempt);
+      if (binding.name() == null) {
+        continue; // no record says where it ran (cannot happen for attempts this version recorded)
+      }
       Optional<GpuProvider> provider = providerOf(binding);
       if (provider.isEmpty()) {
         if (boundConfig(binding).isEmpty()) {

@@ -41,6 +41,17 @@ public final class JobDecider {
         && blockedBeforeAdmission(job.getSpec(), provider, draft, now).isEmpty();
   }
 
+  /**
+   * Whether the job is ready to start an attempt, whatever its candidates' state: the reconciler places it (asks the
+   * candidates' queues) only then. Placement leaves out the candidates that are blocked or too dear.
+   */
+  public static boolean wantsToStart(GpuJob job, Instant now) {
+    StatusDraft draft = StatusDraft.of(job, null, now);
+    Instant retryAfter = draft.retryAfter();
+    return isWaiting(draft.phase()) && !draft.holdsUnreleasedWorkload() && !job.getSpec().suspended()
+        && !deadlinePassed(job.getSpec(), draft, now) && (retryAfter == null || !now.isBefore(retryAfter));
+  }
+
   /** The next status and action. */
   public static Decision decide(JobSituation situation) {
     StatusDraft draft = StatusDraft.of(situation.job(), situation.provider(), situation.now());
@@ -97,8 +108,14 @@ public final class JobDecider {
       return new Decision(before.status(), Decision.NONE, null, unavailable.cause());
     }
     if (outcome instanceof SubmitOutcome.NoCapacity noCapacity) {
-      before.enter(JobPhase.Queued, JobReason.NO_CAPACITY, noCapacity.message());
-      return new Decision(before.status(), Decision.NONE, situation.timing().queuedRecheck());
+      // The option is skipped for a while, with backoff, and the job is placed again at once: on the next candidate
+      // if it has one, else it waits for the skips to expire.
+      var record = recorded.status().getWorkload();
+      before.skipAfterStockOut(record.getProviderConfig(), record.onSpot(), noCapacity.message(),
+              situation.timing().queuedRecheck())
+          .enter(JobPhase.Queued, JobReason.NO_CAPACITY, record.getProviderConfig() + (record.onSpot() ? " (spot)" : "")
+              + " has no capacity for the job: " + noCapacity.message());
+      return new Decision(before.status(), Decision.NONE, AT_ONCE);
     }
     SubmitOutcome.Refused refused = (SubmitOutcome.Refused) outcome;
     before.stall(JobPhase.Pending, refused.reason(), refused.message());
@@ -199,8 +216,38 @@ public final class JobDecider {
         return attemptFailed(situation, draft, observation, JobReason.WORKLOAD_FAILED,
             "attempt " + attempt + " failed" + suffix(observation.message()));
       }
+      case PREEMPTED -> {
+        draft.logTail(observation.logTail());
+        return preempted(situation, draft, observation);
+      }
       default -> throw new IllegalStateException("unknown workload state " + observation.state());
     }
+  }
+
+  /**
+   * The provider took the attempt's capacity back (a spot reclaim, a node taken away). Not a failure: it counts in
+   * status.preemptions against spec.maxPreemptions, leaves status.failures and the retry backoff alone, and the
+   * option that preempted the job is skipped for a while, so the next attempt goes elsewhere where it can.
+   */
+  private static Decision preempted(JobSituation situation, StatusDraft draft, Observation observation) {
+    GpuJobSpec spec = situation.job().getSpec();
+    int attempt = draft.attempts();
+    int preemptions = draft.preemptions() + 1;
+    var record = draft.attemptRecord();
+    String where = record.getProviderConfig() + (record.onSpot() ? " (spot)" : "");
+    draft.preemptions(preemptions).settleAttempt(observation.startedAt(), observation.finishedAt());
+    String what = "attempt " + attempt + " was preempted by " + where + suffix(observation.message());
+    int limit = spec.effectiveMaxPreemptions();
+    if (preemptions > limit) {
+      draft.complete().enter(JobPhase.Failed, JobReason.PREEMPTION_LIMIT_EXCEEDED, what + "; no preemptions left "
+          + "(maxPreemptions " + limit + ")");
+      return new Decision(draft.status(), Decision.NONE, AT_ONCE);
+    }
+    draft.skipAfterPreemption(record.getProviderConfig(), record.onSpot(), observation.message(),
+            situation.timing().preemptionCooldown())
+        .enter(JobPhase.Queued, JobReason.PREEMPTED, what + "; running it again (preemption " + preemptions + " of "
+            + limit + "), elsewhere if another candidate can take it");
+    return new Decision(draft.status(), Decision.NONE, AT_ONCE);
   }
 
   /**
@@ -236,8 +283,9 @@ public final class JobDecider {
   private static void enterHolding(JobSituation situation, StatusDraft draft, JobPhase phase, JobReason reason,
       String message) {
     String boundTo = draft.attemptRecord() == null ? null : draft.attemptRecord().getProviderConfig();
-    String wanted = situation.job().getSpec().getProviderConfigRef().getName();
-    if (boundTo != null && !boundTo.equals(wanted)) {
+    var ref = situation.job().getSpec().getProviderConfigRef();
+    String wanted = ref == null ? null : ref.getName();
+    if (boundTo != null && wanted != null && !boundTo.equals(wanted)) {
       draft.enter(phase, JobReason.PROVIDER_CHANGE_PENDING, message + "; spec.providerConfigRef now names " + wanted
           + ": attempt " + draft.attempts() + " stays on " + boundTo + ", the next attempt runs on " + wanted);
       return;
@@ -277,22 +325,32 @@ public final class JobDecider {
     GpuJobSpec spec = situation.job().getSpec();
     Optional<Decision> blocked = blockedBeforeAdmission(spec, situation.provider(), draft, situation.now());
     if (blocked.isPresent()) {
-      return blocked.get();
+      Decision decision = blocked.get();
+      return decision.requeueAfter() == null ? decision
+          : new Decision(decision.status(), decision.action(), soonest(decision.requeueAfter(), situation));
     }
+    Duration recheck = soonest(situation.timing().queuedRecheck(), situation);
     if (situation.admission() instanceof Admission.Waiting wait) {
-      draft.queuePosition(wait.position()).enter(JobPhase.Queued, wait.reason(), wait.message());
-      return new Decision(draft.status(), Decision.NONE, situation.timing().queuedRecheck());
+      if (wait.position() > 0) {
+        draft.queuePosition(wait.position());
+      }
+      draft.enter(JobPhase.Queued, wait.reason(), wait.message());
+      return new Decision(draft.status(), Decision.NONE, recheck);
     }
     if (!(situation.admission() instanceof Admission.Admitted)) {
       draft.enter(JobPhase.Pending, JobReason.ACCEPTED, "waiting for admission");
-      return new Decision(draft.status(), Decision.NONE, situation.timing().queuedRecheck());
+      return new Decision(draft.status(), Decision.NONE, recheck);
     }
     ProviderView.Usable provider = (ProviderView.Usable) situation.provider();
+    PlacementOutcome.Choice choice = situation.choice();
+    boolean spot = choice != null && choice.spot();
     int attempt = draft.attempts() + 1;
     WorkloadKey key = WorkloadSpecs.key(situation.job(), attempt);
-    draft.recordAttempt(attempt, key.workloadName(), provider.name(), provider.uid())
+    draft.placed(provider.name(), choice)
+        .recordAttempt(attempt, key.workloadName(), provider.name(), provider.uid(), spot)
         .enter(JobPhase.Submitting, JobReason.WORKLOAD_SUBMITTED, "submitting attempt " + attempt + " to "
-            + provider.label());
+            + provider.label() + (spot ? " on spot capacity" : "")
+            + (choice == null || choice.considered().size() < 2 ? "" : ": placed on " + choice.summary()));
     return new Decision(draft.status(), new Decision.Submit(attempt), situation.timing().pollInterval());
   }
 
@@ -318,7 +376,7 @@ public final class JobDecider {
       draft.enter(JobPhase.Pending, block.reason(), block.message());
       return Optional.of(new Decision(draft.status(), Decision.NONE, Duration.ofSeconds(30)));
     }
-    BigDecimal limit = Money.parse(spec.getMaxPricePerHour());
+    BigDecimal limit = provider == null ? null : Money.parse(spec.getMaxPricePerHour());
     BigDecimal price = draft.pricePerHour();
     if (limit != null && price == null) {
       draft.stall(JobPhase.Pending, JobReason.PRICE_UNKNOWN, "spec.maxPricePerHour is " + spec.getMaxPricePerHour()
@@ -340,6 +398,16 @@ public final class JobDecider {
       return Optional.of(new Decision(draft.status(), Decision.NONE, Duration.between(now, retryAfter)));
     }
     return Optional.empty();
+  }
+
+  /** {@code wait}, or less when an option the job skips may be tried again sooner. */
+  private static Duration soonest(Duration wait, JobSituation situation) {
+    Instant retryAt = situation.retryAt();
+    if (retryAt == null) {
+      return wait;
+    }
+    Duration untilRetry = Duration.between(situation.now(), retryAt);
+    return untilRetry.compareTo(wait) < 0 ? (untilRetry.isNegative() ? AT_ONCE : untilRetry) : wait;
   }
 
   private static boolean deadlinePassed(GpuJobSpec spec, StatusDraft draft, Instant now) {

@@ -32,7 +32,15 @@ public enum JobReason {
   /** The ProviderConfig is being deleted: it takes no new attempts. */
   PROVIDER_CONFIG_DELETING("ProviderConfigDeleting"),
   /** Deleting the job waits: an attempt's workload could not be stopped yet (the provider is unreachable...). */
-  CLEANUP_BLOCKED("CleanupBlocked");
+  CLEANUP_BLOCKED("CleanupBlocked"),
+  /** Every candidate ProviderConfig is skipped for now after a stock-out or a preemption; the job tries again. */
+  NO_CAPACITY_ANYWHERE("NoCapacityAnywhere"),
+  /** No candidate ProviderConfig can take the job (none matches, none allows the namespace, offers the type...). */
+  NO_SUITABLE_PROVIDER("NoSuitableProvider"),
+  /** The provider took the attempt's spot capacity back; the job runs again, elsewhere if it can. */
+  PREEMPTED("Preempted"),
+  /** The job was preempted more often than spec.maxPreemptions allows. */
+  PREEMPTION_LIMIT_EXCEEDED("PreemptionLimitExceeded");
 
   private final String text;
 

@@ -8,7 +8,8 @@ import java.time.Instant;
  * Everything {@link JobDecider} decides from, gathered by the reconciler.
  *
  * @param job the job as cached (spec, metadata and current status)
- * @param provider what was found of the ProviderConfig that spec.providerConfigRef names: where the next attempt goes
+ * @param provider what was found of the ProviderConfig the next attempt goes to (placement's choice, or its best
+ *     option while every queue is full, or a blocked view that says why no candidate is left)
  * @param attemptProvider what was found of the ProviderConfig the current attempt is bound to, while its workload is
  *     not released; null otherwise
  * @param admission the queue's answer, asked only when {@link JobDecider#wantsToStart} holds
@@ -18,9 +19,20 @@ import java.time.Instant;
  * @param now the clock
  * @param jitter a uniform sample in [0, 1) for retry jitter
  * @param timing the timing knobs
+ * @param choice how the admitted option was chosen (spot or not, its price, the others considered); null when the job
+ *     was not admitted, or has one candidate and wants no spot capacity
+ * @param retryAt when an option skipped after a stock-out or preemption may be tried again, when nothing else is left;
+ *     null otherwise
  */
 public record JobSituation(GpuJob job, ProviderView provider, AttemptProvider attemptProvider, Admission admission,
-    Observation observation, boolean submittedHere, Instant now, double jitter, JobTiming timing) {
+    Observation observation, boolean submittedHere, Instant now, double jitter, JobTiming timing,
+    PlacementOutcome.Choice choice, Instant retryAt) {
+
+  /** A situation with no placement choice to record. */
+  public JobSituation(GpuJob job, ProviderView provider, AttemptProvider attemptProvider, Admission admission,
+      Observation observation, boolean submittedHere, Instant now, double jitter, JobTiming timing) {
+    this(job, provider, attemptProvider, admission, observation, submittedHere, now, jitter, timing, null, null);
+  }
 
   /**
    * The ProviderConfig an attempt is bound to, as found now.

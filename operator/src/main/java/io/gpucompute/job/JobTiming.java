@@ -19,6 +19,14 @@ public record JobTiming(Duration pollInterval, Duration queuedRecheck, Duration 
       Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofMinutes(5), Duration.ofSeconds(60));
 
   /**
+   * How long a job skips the option (ProviderConfig, spot or not) that preempted it: ten queue rechecks (5 minutes
+   * by default), long enough for a reclaimed spot pool to be worth trying again.
+   */
+  public Duration preemptionCooldown() {
+    return queuedRecheck.multipliedBy(10);
+  }
+
+  /**
    * The delay before retry number {@code failures}: exponential from {@link #retryBase}, capped at
    * {@link #retryMax}, with "equal jitter" so retries of many jobs do not march in step.
    *

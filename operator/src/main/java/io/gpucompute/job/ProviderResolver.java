@@ -29,7 +29,12 @@ public final class ProviderResolver {
    */
   public static ProviderView resolve(GpuJob job, Optional<ProviderConfig> config, Optional<Namespace> namespace,
       Optional<GpuProvider> provider) {
-    String name = job.getSpec().getProviderConfigRef().getName();
+    return resolve(job, job.getSpec().getProviderConfigRef().getName(), config, namespace, provider);
+  }
+
+  /** Like {@link #resolve(GpuJob, Optional, Optional, Optional)}, for the job's candidate {@code name}. */
+  public static ProviderView resolve(GpuJob job, String name, Optional<ProviderConfig> config,
+      Optional<Namespace> namespace, Optional<GpuProvider> provider) {
     if (config.isEmpty()) {
       return new ProviderView.Blocked(null, JobReason.PROVIDER_CONFIG_NOT_FOUND.toString(),
           "ProviderConfig " + name + " does not exist", true);

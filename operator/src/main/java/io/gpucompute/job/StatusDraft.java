@@ -7,6 +7,7 @@ import io.gpucompute.api.v1alpha1.GpuJob;
 import io.gpucompute.api.v1alpha1.GpuJobSpec;
 import io.gpucompute.api.v1alpha1.GpuJobStatus;
 import io.gpucompute.api.v1alpha1.JobPhase;
+import io.gpucompute.api.v1alpha1.PlacementStatus;
 import io.gpucompute.cost.Money;
 import io.gpucompute.status.Conditions;
 import io.gpucompute.status.StatusCopies;
@@ -180,10 +181,11 @@ final class StatusDraft {
   }
 
   /**
-   * Records attempt {@code attempt} on the ProviderConfig {@code providerConfig} (uid {@code uid}), to be written
-   * before its workload is created. Attempts that ran on another ProviderConfig before are kept in earlierAttempts.
+   * Records attempt {@code attempt} on the ProviderConfig {@code providerConfig} (uid {@code uid}), on spot capacity
+   * or not, to be written before its workload is created. Attempts that ran on another ProviderConfig before are kept
+   * in earlierAttempts.
    */
-  StatusDraft recordAttempt(int attempt, String workloadName, String providerConfig, String uid) {
+  StatusDraft recordAttempt(int attempt, String workloadName, String providerConfig, String uid, boolean spot) {
     AttemptRecord previous = status.getWorkload();
     if (previous != null && previous.getAttempt() != null && !uid.equals(previous.getProviderConfigUid())) {
       List<AttemptRange> earlier = status.getEarlierAttempts() == null ? new java.util.ArrayList<>()
@@ -193,15 +195,64 @@ final class StatusDraft {
           previous.getProviderConfigUid()));
       status.setEarlierAttempts(earlier);
     }
-    status.setWorkload(new AttemptRecord(attempt, workloadName, providerConfig, uid, null));
+    status.setWorkload(new AttemptRecord(attempt, workloadName, providerConfig, uid, null, spot ? Boolean.TRUE : null));
     return startAttempt(attempt);
+  }
+
+  /** Shows where the attempt about to be recorded was placed, keeping the skips. */
+  StatusDraft placed(String providerConfig, PlacementOutcome.Choice choice) {
+    PlacementStatus placement = placement();
+    placement.setProviderConfig(providerConfig);
+    placement.setSpot(choice != null && choice.spot() ? Boolean.TRUE : null);
+    placement.setPricePerHour(choice == null || choice.pricePerHour() == null ? status.getPricePerHour()
+        : Money.format(choice.pricePerHour()));
+    placement.setMessage(choice == null ? null : choice.summary());
+    placement.setCandidates(choice == null ? new java.util.ArrayList<>() : new java.util.ArrayList<>(choice.considered()));
+    placement.setSkips(PlacementSkips.pruned(placement.getSkips(), now));
+    return this;
+  }
+
+  /** Skips {@code providerConfig}'s option (spot or on demand) after a stock-out there, with backoff. */
+  StatusDraft skipAfterStockOut(String providerConfig, boolean spot, String message, Duration base) {
+    PlacementStatus placement = placement();
+    placement.setSkips(PlacementSkips.noCapacity(placement.getSkips(), providerConfig, spot, shortened(message), base,
+        now));
+    return this;
+  }
+
+  /** Skips {@code providerConfig}'s option (spot or on demand) for {@code cooldown} after it preempted the job. */
+  StatusDraft skipAfterPreemption(String providerConfig, boolean spot, String message, Duration cooldown) {
+    PlacementStatus placement = placement();
+    placement.setSkips(PlacementSkips.preempted(placement.getSkips(), providerConfig, spot, shortened(message),
+        cooldown, now));
+    return this;
+  }
+
+  private static String shortened(String message) {
+    return message == null || message.length() <= 1024 ? message : message.substring(0, 1021) + "...";
+  }
+
+  int preemptions() {
+    return status.getPreemptions() == null ? 0 : status.getPreemptions();
+  }
+
+  StatusDraft preemptions(int preemptions) {
+    status.setPreemptions(preemptions);
+    return this;
+  }
+
+  private PlacementStatus placement() {
+    if (status.getPlacement() == null) {
+      status.setPlacement(new PlacementStatus());
+    }
+    return status.getPlacement();
   }
 
   /** Marks the current attempt's workload released. */
   StatusDraft released() {
     AttemptRecord record = status.getWorkload();
     status.setWorkload(new AttemptRecord(record.getAttempt(), record.getWorkload(), record.getProviderConfig(),
-        record.getProviderConfigUid(), true));
+        record.getProviderConfigUid(), true, record.getSpot()));
     return this;
   }
 

@@ -83,7 +83,7 @@ public final class Placement {
     Skip skip = option.spot() ? c.spotSkip() : c.onDemandSkip();
     if (skip != null && skip.holds(now)) {
       return new Ranking.Dropped(option, skip.reason(), option.label() + " is skipped until " + skip.until()
-          + " (" + skip.reason() + ")");
+          + " (" + skip.reason() + (skip.message() == null ? "" : ": " + skip.message()) + ")");
     }
     BigDecimal limit = request.maxPricePerHour();
     if (limit != null && option.pricePerHour() == null) {

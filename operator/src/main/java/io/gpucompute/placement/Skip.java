@@ -7,8 +7,14 @@ import java.time.Instant;
  *
  * @param until when the option may be tried again
  * @param reason a CamelCase reason ({@code NoCapacity}, {@code Preempted})
+ * @param message what the provider said, or null
  */
-public record Skip(Instant until, String reason) {
+public record Skip(Instant until, String reason, String message) {
+
+  /** A skip with no message of the provider's. */
+  public Skip(Instant until, String reason) {
+    this(until, reason, null);
+  }
 
   /** Whether the skip still holds at {@code now}. */
   public boolean holds(Instant now) {

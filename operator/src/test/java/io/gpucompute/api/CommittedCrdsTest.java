@@ -57,7 +57,12 @@ class CommittedCrdsTest {
   void gpuJobsRefuseWhatTheSchemaCanCatch() throws IOException {
     JSONSchemaProps spec = spec(version("gpujobs.gpucompute.io"));
 
-    assertThat(spec.getRequired()).contains("providerConfigRef", "image", "gpu");
+    assertThat(spec.getRequired()).contains("image", "gpu").doesNotContain("providerConfigRef");
+    assertThat(spec.getProperties().get("spot").getEnum()).extracting(e -> e.asText())
+        .containsExactlyInAnyOrder("Never", "Prefer", "Only");
+    assertThat(spec.getProperties().get("maxPreemptions").getMinimum()).isEqualTo(0.0);
+    assertThat(spec.getProperties().get("placement").getProperties().get("strategy").getEnum())
+        .extracting(e -> e.asText()).containsExactlyInAnyOrder("Cheapest", "Ordered");
     assertThat(spec.getProperties().get("gpu").getRequired()).contains("type", "count");
     assertThat(spec.getProperties().get("gpu").getProperties().get("count").getMinimum()).isEqualTo(1.0);
     assertThat(spec.getProperties().get("activeDeadlineSeconds").getMinimum()).isEqualTo(1.0);

@@ -35,6 +35,21 @@ public class AttemptRecord {
       + "outcome was saved), so it holds no GPU and bills nothing any more.")
   private Boolean released;
 
+  @JsonPropertyDescription("True when the attempt runs on spot (interruptible) capacity, which the provider may take "
+      + "back; such a preemption counts in status.preemptions, not status.failures.")
+  private Boolean spot;
+
+  /** A record of an attempt on on-demand capacity. */
+  public AttemptRecord(Integer attempt, String workload, String providerConfig, String providerConfigUid,
+      Boolean released) {
+    this(attempt, workload, providerConfig, providerConfigUid, released, null);
+  }
+
+  /** Whether the attempt runs on spot capacity. */
+  public boolean onSpot() {
+    return Boolean.TRUE.equals(spot);
+  }
+
   /** Whether the workload has been released. */
   public boolean isReleased() {
     return Boolean.TRUE.equals(released);

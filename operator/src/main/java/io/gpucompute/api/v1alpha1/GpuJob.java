@@ -13,7 +13,8 @@ import static io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type.I
 import static io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type.STRING;
 
 /**
- * One container command on N GPUs of one type, run by the provider that its {@code ProviderConfig} names.
+ * One container command on N GPUs of one type, run by the provider that its {@code ProviderConfig} names, or by the
+ * best of its candidates (see {@code spec.placement}).
  *
  * <p>Its conditions follow the {@code batch/v1} Job model, so {@code kubectl wait --for=condition=Complete}
  * works, plus the kstatus conditions {@code Reconciling} and {@code Stalled}.
@@ -26,7 +27,11 @@ import static io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type.S
 @AdditionalPrinterColumn(name = "Provider", jsonPath = ".status.provider", type = STRING)
 @AdditionalPrinterColumn(name = "GPU", jsonPath = ".status.gpu", type = STRING)
 @AdditionalPrinterColumn(name = "Cost", jsonPath = ".status.accruedCost", type = STRING)
+@AdditionalPrinterColumn(name = "Reason", jsonPath = ".status.conditions[?(@.type==\"Reconciling\")].reason",
+    type = STRING, priority = 1)
+@AdditionalPrinterColumn(name = "Queue", jsonPath = ".status.queuePosition", type = INTEGER, priority = 1)
 @AdditionalPrinterColumn(name = "Attempts", jsonPath = ".status.attempts", type = INTEGER, priority = 1)
+@AdditionalPrinterColumn(name = "Preempted", jsonPath = ".status.preemptions", type = INTEGER, priority = 1)
 @AdditionalPrinterColumn(name = "Exit", jsonPath = ".status.exitCode", type = INTEGER, priority = 1)
 @AdditionalPrinterColumn(name = "External-ID", jsonPath = ".status.externalId", type = STRING, priority = 1)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = DATE)

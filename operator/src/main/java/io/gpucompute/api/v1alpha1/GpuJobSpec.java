@@ -15,9 +15,25 @@ import lombok.Data;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class GpuJobSpec {
 
-  @Required
-  @JsonPropertyDescription("The ProviderConfig (cluster-scoped) whose provider runs this job. It must allow this job's namespace.")
+  @JsonPropertyDescription("The ProviderConfig (cluster-scoped) whose provider runs this job. It must allow this job's "
+      + "namespace. Set it, or spec.placement, or neither: then every ProviderConfig that allows the namespace and "
+      + "offers the GPU type is a candidate, the cheapest first. A change takes effect with the next attempt.")
   private ProviderConfigReference providerConfigRef;
+
+  @JsonPropertyDescription("The ProviderConfigs the job may run on (by name or label) and how one is picked for each "
+      + "attempt: the cheapest offer with room, or the first in order. Leave it unset when providerConfigRef is set.")
+  private JobPlacement placement;
+
+  @JsonPropertyDescription("Whether the job may run on spot (interruptible) capacity: Never (the default), Prefer "
+      + "(spot and on-demand offers compete by price, on-demand when spot is out) or Only.")
+  private SpotPolicy spot;
+
+  @Min(0)
+  @Max(100)
+  @JsonPropertyDescription("How many times the job is run again after a provider takes its spot capacity back. Such a "
+      + "preemption is not a failure: it uses no retry of backoffLimit, and the job skips the provider that preempted "
+      + "it for a while. Defaults to 3.")
+  private Integer maxPreemptions;
 
   @Required
   @io.fabric8.generator.annotation.Size(min = 1)
@@ -74,6 +90,16 @@ public class GpuJobSpec {
   /** Effective retry limit: the spec's value, or 0. */
   public int effectiveBackoffLimit() {
     return backoffLimit == null ? 0 : backoffLimit;
+  }
+
+  /** Effective preemption limit: the spec's value, or 3. */
+  public int effectiveMaxPreemptions() {
+    return maxPreemptions == null ? 3 : maxPreemptions;
+  }
+
+  /** Effective spot policy: the spec's value, or Never. */
+  public SpotPolicy effectiveSpot() {
+    return spot == null ? SpotPolicy.Never : spot;
   }
 
   /** Effective priority: the spec's value, or 0. */

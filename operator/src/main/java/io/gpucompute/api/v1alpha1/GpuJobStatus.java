@@ -49,6 +49,14 @@ public class GpuJobStatus {
   @JsonPropertyDescription("How many attempts have failed. The job fails when this exceeds spec.backoffLimit.")
   private Integer failures;
 
+  @JsonPropertyDescription("How many attempts a provider preempted (took their spot capacity back). They are not "
+      + "failures; the job fails when this exceeds spec.maxPreemptions.")
+  private Integer preemptions;
+
+  @JsonPropertyDescription("Where the current or last attempt was placed, at what price, what else was considered and "
+      + "why it lost, and the options the job skips for a while.")
+  private PlacementStatus placement;
+
   @JsonPropertyDescription("Place in the provider's queue while Queued, 1 being next.")
   private Integer queuePosition;
 
