@@ -48,6 +48,11 @@ public class ProviderConfigSpec {
       + "reconcile, with jitter, and never affect other ProviderConfigs.")
   private RateLimit rateLimit;
 
+  @JsonPropertyDescription("An S3-compatible bucket that keeps the whole output of every attempt of the jobs that run "
+      + "here, after the job, its pod or instance are gone; GpuJob status.logs names each attempt's object. Unset "
+      + "keeps only status.logTail.")
+  private LogArchiveSpec logArchive;
+
   @JsonPropertyDescription("Hourly prices per GPU in USD. They override or fill the provider's own catalogue.")
   private List<GpuPrice> prices = new ArrayList<>();
 
