@@ -200,8 +200,9 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
    * Records the attempt (unless it is recorded already), then submits it, then writes what the provider's answer
    * means. A write that finds the job changed since it was read stops here: nothing is submitted from a stale read.
    */
-  private UpdateControl<GpuJob> submit(GpuJob job, JobSituation situation, Decision recorded, int attempt,
+  private UpdateControl<GpuJob> submit(GpuJob job, JobSituation situation, Decision decided, int attempt,
       Optional<GpuProvider> attemptProvider, Context<GpuJob> context) throws ProviderException {
+    Decision recorded = decided;
     String queueName = job.getSpec().getProviderConfigRef().getName();
     boolean resumed = AttemptBindings.recorded(job, attempt);
     Optional<GpuProvider> provider = resumed ? attemptProvider
@@ -214,6 +215,7 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
     GpuJob current = job;
     try {
       WorkloadSpec spec = workloadSpecs.build(job, attempt);
+      recorded = ArchivedLogs.noted(recorded, attempt, spec.logUpload());
       if (!resumed) {
         Optional<GpuJob> written = writer.write(job, recorded.status(), context);
         if (written.isEmpty()) {
