@@ -93,6 +93,7 @@ final class RunOnce {
       scratch.append(" ").append(quote(path));
     }
     return String.join("\n",
+        "unset " + SCRIPT_VARIABLE, // the command needs none of this script (with a log upload URL in it)
         upload == null ? "" : LogShipping.functions(),
         scratchDirs.isEmpty() ? "" : "mkdir -p" + scratch + " 2>/dev/null",
         "d=" + dir,

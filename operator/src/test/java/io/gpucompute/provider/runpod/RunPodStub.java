@@ -52,10 +52,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>The ledger keeps every pod and request ever made, terminated or not, for the tests' ground truth.
  */
-final class RunPodStub implements AutoCloseable {
+public final class RunPodStub implements AutoCloseable {
 
   /** The one API key the stub accepts. */
-  static final String API_KEY = "rp-stub-key-6c1f0e9a";
+  public static final String API_KEY = "rp-stub-key-6c1f0e9a";
   /** The serverless endpoint the stub has. */
   static final String ENDPOINT_ID = "ep-stub1";
   static final String NO_CAPACITY_MESSAGE = "There are no longer any instances available with the requested "
@@ -228,7 +228,7 @@ final class RunPodStub implements AutoCloseable {
   }
 
   /** The base URL, for a ProviderConfig's spec.endpoint. */
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
