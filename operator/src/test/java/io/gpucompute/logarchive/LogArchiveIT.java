@@ -34,8 +34,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,23 +56,12 @@ class LogArchiveIT {
 
   private static final Duration WAIT = Duration.ofSeconds(90);
   private static final String BUCKET = "gpujob-logs";
+
+  @RegisterExtension
+  static final S3ProxyExtension S3 = new S3ProxyExtension(BUCKET);
+
   /** {@code seq 1 750000}: 5.2 MB. */
   private static final int LINES = 750_000;
-
-  private static S3ProxyServer s3;
-
-  @BeforeAll
-  static void startS3(@TempDir Path dir) {
-    s3 = S3ProxyServer.start(dir.resolve("s3proxy"));
-    s3.createBucket(BUCKET);
-  }
-
-  @AfterAll
-  static void stopS3() {
-    if (s3 != null) {
-      s3.close();
-    }
-  }
 
   @Test
   void eachProvidersJobHasItsWholeOutputInTheBucketAfterTheJobIsGone(ControlPlane plane, @TempDir Path temp)
@@ -108,7 +95,7 @@ class LogArchiveIT {
           assertThat(status.getLogTail()).as("the log tail of the %s job", type).hasSizeLessThan(20_000);
           assertThat(status.getLogs()).as("status.logs of the %s job", type).singleElement().isEqualTo(
               new ArchivedLog(1, "s3://" + BUCKET + "/gpujobs/" + ns + "/" + type + "/" + done.getMetadata().getUid()
-                  + "/attempt-1.log", s3.endpoint()));
+                  + "/attempt-1.log", s3().endpoint()));
         }
         client.resources(GpuJob.class).inNamespace(ns).delete();
         await("every job deleted, its workload with it").atMost(WAIT)
@@ -119,14 +106,14 @@ class LogArchiveIT {
       }
     }
 
-    byte[] expected = seq(LINES);
+    byte[] expected = S3ProxyExtension.seq(LINES);
     for (String type : configs.keySet()) {
       String prefix = "gpujobs/" + ns + "/" + type + "/";
-      List<String> keys = s3.client().listObjectsV2(request -> request.bucket(BUCKET).prefix(prefix)).contents()
+      List<String> keys = s3().client().listObjectsV2(request -> request.bucket(BUCKET).prefix(prefix)).contents()
           .stream().map(object -> object.key()).toList();
       assertThat(keys).as("the archived logs of the %s job", type).singleElement()
           .satisfies(key -> assertThat(key).endsWith("/attempt-1.log"));
-      assertThat(s3.read(BUCKET, keys.get(0))).as("the archived output of the %s job", type).isEqualTo(expected);
+      assertThat(s3().read(BUCKET, keys.get(0))).as("the archived output of the %s job", type).isEqualTo(expected);
       assertThat(Files.readString(temp.resolve(type + ".env"))).as("the environment of the %s job", type)
           .doesNotContain(S3ProxyServer.ACCESS_KEY_ID).doesNotContain(S3ProxyServer.SECRET_ACCESS_KEY)
           .doesNotContain(LogUpload.URL_VARIABLE).doesNotContain("X-Amz-Signature");
@@ -154,7 +141,7 @@ class LogArchiveIT {
             pathStyle: true
             uploadIntervalSeconds: 10
             credentialsSecretRef: {namespace: %s, name: log-archive}
-        """.formatted(name, settings, BUCKET, s3.endpoint(), ns), ProviderConfig.class);
+        """.formatted(name, settings, BUCKET, s3().endpoint(), ns), ProviderConfig.class);
   }
 
   /** Writes its environment to {@code envFile}, then more than 5 MB to stdout. */
@@ -173,11 +160,7 @@ class LogArchiveIT {
         """.formatted(name, ns, config, envFile, LINES), GpuJob.class);
   }
 
-  private static byte[] seq(int n) {
-    StringBuilder text = new StringBuilder();
-    for (int i = 1; i <= n; i++) {
-      text.append(i).append('\n');
-    }
-    return text.toString().getBytes(StandardCharsets.US_ASCII);
+  private static S3ProxyServer s3() {
+    return S3.server();
   }
 }

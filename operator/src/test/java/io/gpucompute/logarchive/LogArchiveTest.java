@@ -23,9 +23,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -39,28 +38,17 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 class LogArchiveTest {
 
   private static final String BUCKET = "gpujob-logs";
-  private static S3ProxyServer s3;
+
+  @RegisterExtension
+  static final S3ProxyExtension S3 = new S3ProxyExtension(BUCKET);
 
   @TempDir
   Path temp;
 
-  @BeforeAll
-  static void startS3(@TempDir Path dir) {
-    s3 = S3ProxyServer.start(dir.resolve("s3proxy"));
-    s3.createBucket(BUCKET);
-  }
-
-  @AfterAll
-  static void stopS3() {
-    if (s3 != null) {
-      s3.close();
-    }
-  }
-
   private static LogArchive archive() {
     LogArchiveSpec spec = new LogArchiveSpec();
     spec.setBucket(BUCKET);
-    spec.setEndpoint(s3.endpoint());
+    spec.setEndpoint(s3().endpoint());
     spec.setPathStyle(true);
     spec.setPrefix("team-logs");
     spec.setUploadIntervalSeconds(1);
@@ -76,15 +64,6 @@ class LogArchiveTest {
 
   private static String objectKey(LogUpload upload) {
     return upload.location().substring(("s3://" + BUCKET + "/").length());
-  }
-
-  /** {@code seq 1 <n>}'s output, as Java writes it: more than 5 MB for n = 750000. */
-  private static byte[] seq(int n) {
-    StringBuilder text = new StringBuilder();
-    for (int i = 1; i <= n; i++) {
-      text.append(i).append('\n');
-    }
-    return text.toString().getBytes(StandardCharsets.US_ASCII);
   }
 
   @ParameterizedTest(name = "deadline {0}s -> valid {1}s")
@@ -111,17 +90,17 @@ class LogArchiveTest {
   @Test
   void theUploadUrlWritesTheAttemptsObjectAndNoOther() throws IOException {
     LogUpload upload = archive().upload(newKey(), Duration.ofHours(1), Instant.now());
-    Path file = Files.write(temp.resolve("output.log"), seq(750_000));
+    Path file = Files.write(temp.resolve("output.log"), S3ProxyExtension.seq(750_000));
 
     LogUploads.put(file, upload.url());
 
-    assertThat(s3.read(BUCKET, objectKey(upload))).isEqualTo(Files.readAllBytes(file));
+    assertThat(s3().read(BUCKET, objectKey(upload))).isEqualTo(Files.readAllBytes(file));
     assertThat(upload.toString()).doesNotContain("X-Amz-Signature").doesNotContain(S3ProxyServer.ACCESS_KEY_ID);
     URI elsewhere = URI.create(upload.url().toString().replace("attempt-2.log", "attempt-9.log"));
     Path small = Files.writeString(temp.resolve("small.log"), "overwrite\n");
     assertThatThrownBy(() -> LogUploads.put(small, elsewhere)).isInstanceOf(IOException.class)
         .hasMessageContaining("HTTP 403").hasMessageNotContaining("X-Amz-Signature");
-    assertThatThrownBy(() -> s3.read(BUCKET, objectKey(upload).replace("attempt-2", "attempt-9")))
+    assertThatThrownBy(() -> s3().read(BUCKET, objectKey(upload).replace("attempt-2", "attempt-9")))
         .isInstanceOf(NoSuchKeyException.class);
   }
 
@@ -142,7 +121,7 @@ class LogArchiveTest {
     try {
       await("the output so far is in the archive while the command runs").atMost(Duration.ofSeconds(20))
           .pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-          .until(() -> new String(s3.read(BUCKET, objectKey(upload)), StandardCharsets.UTF_8).equals("first\n"));
+          .until(() -> new String(s3().read(BUCKET, objectKey(upload)), StandardCharsets.UTF_8).equals("first\n"));
       Files.writeString(go, "");
 
       assertThat(wrapper.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -150,12 +129,16 @@ class LogArchiveTest {
       ProcessGroups.kill(wrapper.pid());
     }
 
-    byte[] expected = ("first\n" + new String(seq(750_000), StandardCharsets.US_ASCII)).getBytes(StandardCharsets.US_ASCII);
+    byte[] expected = ("first\n" + new String(S3ProxyExtension.seq(750_000), StandardCharsets.US_ASCII)).getBytes(StandardCharsets.US_ASCII);
     assertThat(wrapper.exitValue()).as("the command's exit code").isEqualTo(3);
-    assertThat(s3.read(BUCKET, objectKey(upload))).as("the archived output").isEqualTo(expected);
+    assertThat(s3().read(BUCKET, objectKey(upload))).as("the archived output").isEqualTo(expected);
     assertThat(Files.readAllBytes(temp.resolve("container.log"))).as("the container's own log").isEqualTo(expected);
     assertThat(Files.readString(seen)).as("the command's environment")
         .doesNotContain(LogUpload.URL_VARIABLE).doesNotContain("X-Amz-Signature")
         .doesNotContain(S3ProxyServer.SECRET_ACCESS_KEY).doesNotContain(S3ProxyServer.ACCESS_KEY_ID);
+  }
+
+  private static S3ProxyServer s3() {
+    return S3.server();
   }
 }
