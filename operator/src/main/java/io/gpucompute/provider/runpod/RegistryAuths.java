@@ -131,23 +131,31 @@ final class RegistryAuths {
     return new Saved(name, id);
   }
 
-  /** Deletes the auths of {@code installation} that no live pod names any more. Takes the write lock. */
-  void collectGarbage(String installation) throws ProviderException {
+  /**
+   * Deletes the auths of {@code installation} that no live pod names any more. Takes the write lock.
+   *
+   * @return whether auths of the installation are left (live pods use them)
+   */
+  boolean collectGarbage(String installation) throws ProviderException {
     String prefix = prefixOf(installation);
     lock.writeLock().lock();
     try {
       List<RunPodGraphQl.RegistryAuth> ours = api.registryAuths().stream()
           .filter(auth -> auth.name().startsWith(prefix)).toList();
       if (ours.isEmpty()) {
-        return;
+        return false;
       }
       Set<String> used = api.podEnvValues(VARIABLE);
+      boolean left = false;
       for (RunPodGraphQl.RegistryAuth auth : ours) {
-        if (!used.contains(auth.name())) {
+        if (used.contains(auth.name())) {
+          left = true;
+        } else {
           api.deleteRegistryAuth(auth.id());
           log.info("deleted RunPod container registry auth {} ({}): no pod uses it any more", auth.name(), auth.id());
         }
       }
+      return left;
     } finally {
       lock.writeLock().unlock();
     }

@@ -44,7 +44,10 @@ final class RunPodPodProvider implements GpuProvider {
   private final RegistryAuths registryAuths;
   /** The installation this operator tags its pods with, once a submit told it; registry auths are kept per one. */
   private volatile String installation;
-  /** Whether registry auths of this installation may be left to delete: at first, and after each deploy with one. */
+  /**
+   * Whether registry auths of this installation may be left to delete: at first, after each deploy with one, and
+   * while live pods still use some.
+   */
   private volatile boolean authsMayExist = true;
 
   RunPodPodProvider(String configName, RunPodGraphQl api, PodLogs logs, PodRequest.PodSettings pods,
@@ -130,7 +133,9 @@ final class RunPodPodProvider implements GpuProvider {
     if (ours != null && authsMayExist) {
       authsMayExist = false;
       try {
-        registryAuths.collectGarbage(ours);
+        if (registryAuths.collectGarbage(ours)) {
+          authsMayExist = true;
+        }
       } catch (ProviderException e) {
         authsMayExist = true; // housekeeping: the next cancel tries again
         log.warn("could not delete unused RunPod registry auths: {}", e.getMessage());
