@@ -104,6 +104,32 @@ class LogArchiveTest {
         .isInstanceOf(NoSuchKeyException.class);
   }
 
+  /** Where an image has no curl, the wrapper uploads with wget, else with python3; with none of them, it fails. */
+  @ParameterizedTest(name = "without {0}")
+  @CsvSource(textBlock = """
+      curl python3,      true
+      curl wget,         true
+      curl wget python3, false
+      """)
+  void theWrapperFallsBackToWgetThenPython3(String missing, boolean uploads) throws Exception {
+    LogUpload upload = archive().upload(newKey(), null, Instant.now());
+    Path file = Files.writeString(temp.resolve("output.log"), "uploaded without " + missing + "\n");
+    StringBuilder hide = new StringBuilder();
+    for (String tool : missing.split(" ")) {
+      hide.append(tool).append("() { return 127; }; ");   // found by command -v, and failing, like a broken tool
+    }
+    ProcessBuilder builder = new ProcessBuilder("sh", "-c", LogShipping.functions() + hide
+        + "gpucompute_put \"$0\" \"$1\"", file.toString(), upload.url().toString()).redirectErrorStream(true);
+    TestProcessTag.tag(builder.environment(), "gpucompute_put");
+    Process put = builder.start();
+
+    assertThat(put.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(put.exitValue() == 0).as("the upload succeeded").isEqualTo(uploads);
+    if (uploads) {
+      assertThat(s3().read(BUCKET, objectKey(upload))).isEqualTo(Files.readAllBytes(file));
+    }
+  }
+
   @Test
   void theWrapperShipsTheOutputWhileTheCommandRunsAndAllOfItWhenItEndsWithItsExitCode() throws Exception {
     LogUpload upload = archive().upload(newKey(), null, Instant.now());
