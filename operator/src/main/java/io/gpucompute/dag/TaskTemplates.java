@@ -27,6 +27,8 @@ public final class TaskTemplates {
     spec.setCommand(copy(pick(t, d, GpuJobTemplate::getCommand)));
     spec.setArgs(copy(pick(t, d, GpuJobTemplate::getArgs)));
     spec.setEnv(mergeEnv(d.getEnv(), t.getEnv()));
+    spec.setImagePullSecrets(copy(pick(t, d, GpuJobTemplate::getImagePullSecrets)));
+    spec.setVolumes(copy(pick(t, d, GpuJobTemplate::getVolumes)));
     spec.setGpu(pick(t, d, GpuJobTemplate::getGpu));
     spec.setResources(pick(t, d, GpuJobTemplate::getResources));
     spec.setActiveDeadlineSeconds(pick(t, d, GpuJobTemplate::getActiveDeadlineSeconds));

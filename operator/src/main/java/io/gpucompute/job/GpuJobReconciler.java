@@ -273,8 +273,9 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
    * Records the attempt (unless it is recorded already), then submits it, then writes what the provider's answer
    * means. A write that finds the job changed since it was read stops here: nothing is submitted from a stale read.
    */
-  private UpdateControl<GpuJob> submit(GpuJob job, JobSituation situation, Decision recorded, int attempt,
+  private UpdateControl<GpuJob> submit(GpuJob job, JobSituation situation, Decision decided, int attempt,
       Optional<GpuProvider> attemptProvider, Context<GpuJob> context) throws ProviderException {
+    Decision recorded = decided;
     boolean resumed = AttemptBindings.recorded(job, attempt);
     var record = recorded.status().getWorkload();
     String queueName = record.getProviderConfig();
@@ -287,7 +288,8 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
     SubmitOutcome outcome;
     GpuJob current = job;
     try {
-      WorkloadSpec spec = workloadSpecs.build(job, attempt).withSpot(record.onSpot() ? spotRequest(job) : null);
+      WorkloadSpec spec = workloadSpecs.build(job, attempt, queueName).withSpot(record.onSpot() ? spotRequest(job) : null);
+      recorded = ArchivedLogs.noted(recorded, attempt, spec.logUpload());
       if (!resumed) {
         Optional<GpuJob> written = writer.write(job, recorded.status(), context);
         if (written.isEmpty()) {

@@ -3,7 +3,12 @@ package io.gpucompute.dag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gpucompute.api.v1alpha1.DagTask;
+import io.gpucompute.api.v1alpha1.ClaimVolumeSource;
+import io.gpucompute.api.v1alpha1.EmptyDirVolumeSource;
 import io.gpucompute.api.v1alpha1.EnvVar;
+import io.gpucompute.api.v1alpha1.ImagePullSecret;
+import io.gpucompute.api.v1alpha1.Volume;
+import io.gpucompute.api.v1alpha1.VolumeSource;
 import io.gpucompute.api.v1alpha1.GpuDag;
 import io.gpucompute.api.v1alpha1.GpuDagSpec;
 import io.gpucompute.api.v1alpha1.GpuJob;
@@ -50,6 +55,23 @@ class TaskTemplatesTest {
     assertThat(spec.getBackoffLimit()).as("an explicit 0 wins over the default").isZero();
     assertThat(spec.getSuspend()).isNull();
     assertThat(spec.getTtlSecondsAfterFinished()).isNull();
+  }
+
+  @Test
+  void pullSecretsAndVolumesOfTheTemplateReplaceTheDefaultsAsAWhole() {
+    GpuJobTemplate defaults = defaults();
+    defaults.setImagePullSecrets(List.of(new ImagePullSecret("registry-login")));
+    defaults.setVolumes(List.of(new Volume("data", "/data", true,
+        new VolumeSource(new ClaimVolumeSource("imagenet"), null, null))));
+    GpuJobTemplate template = new GpuJobTemplate();
+    template.setVolumes(List.of(new Volume("scratch", "/scratch", null,
+        new VolumeSource(null, null, new EmptyDirVolumeSource()))));
+
+    GpuJobSpec spec = TaskTemplates.merge(defaults, template);
+
+    assertThat(spec.getImagePullSecrets()).containsExactly(new ImagePullSecret("registry-login"));
+    assertThat(spec.getVolumes()).extracting(Volume::getName).containsExactly("scratch");
+    assertThat(TaskTemplates.merge(null, null).getVolumes()).isEmpty();
   }
 
   @Test

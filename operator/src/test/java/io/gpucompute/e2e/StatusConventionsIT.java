@@ -21,7 +21,10 @@ class StatusConventionsIT extends OperatorE2eTestBase {
     apply(localProvider("e2e-status", 1));
     apply(shellJob(ns, "steady", "e2e-status", "echo hi"));
 
-    GpuJob done = awaitPhase(ns, "steady", JobPhase.Succeeded);
+    // Succeeded is saved first and the workload released in a later write (the crash-safe order): wait for both.
+    GpuJob done = awaitJob(ns, "steady", "Succeeded with its workload released",
+        status -> status.getPhase() == JobPhase.Succeeded && status.getWorkload() != null
+            && status.getWorkload().isReleased());
     assertThat(done.getStatus().getObservedGeneration()).isEqualTo(done.getMetadata().getGeneration());
     ProviderConfig config = client.resources(ProviderConfig.class).withName("e2e-status").get();
     assertThat(config.getStatus().getObservedGeneration()).isEqualTo(config.getMetadata().getGeneration());

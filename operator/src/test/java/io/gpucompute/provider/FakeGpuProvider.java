@@ -83,6 +83,7 @@ public final class FakeGpuProvider implements GpuProvider {
   /** One workload at the fake provider. */
   public static final class Workload {
     final WorkloadKey key;
+    final WorkloadSpec spec;
     final String id;
     final String installation;
     final int gpus;
@@ -93,8 +94,9 @@ public final class FakeGpuProvider implements GpuProvider {
     volatile String message;
     volatile boolean released;
 
-    Workload(WorkloadKey key, String id, String installation, int gpus) {
-      this.key = key;
+    Workload(WorkloadSpec spec, String id, String installation, int gpus) {
+      this.key = spec.key();
+      this.spec = spec;
       this.id = id;
       this.installation = installation;
       this.gpus = gpus;
@@ -108,6 +110,11 @@ public final class FakeGpuProvider implements GpuProvider {
 
     public WorkloadState state() {
       return state;
+    }
+
+    /** What it was submitted with: its pull secrets and volumes are all it has of them. */
+    public WorkloadSpec spec() {
+      return spec;
     }
 
     public boolean released() {
@@ -160,7 +167,7 @@ public final class FakeGpuProvider implements GpuProvider {
     if (cloud.gpusInUse() + spec.gpu().count() > cloud.gpus) {
       throw new ProviderException.NoCapacity("all " + cloud.gpus + " GPUs are busy");
     }
-    Workload workload = new Workload(key, "fake-" + IDS.incrementAndGet(), spec.installation(), spec.gpu().count());
+    Workload workload = new Workload(spec, "fake-" + IDS.incrementAndGet(), spec.installation(), spec.gpu().count());
     cloud.creates.computeIfAbsent(key.workloadName(), n -> new AtomicInteger()).incrementAndGet();
     run(workload, spec);
     cloud.workloads.put(key.workloadName(), workload);

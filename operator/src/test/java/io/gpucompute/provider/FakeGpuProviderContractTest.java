@@ -39,6 +39,31 @@ class FakeGpuProviderContractTest extends GpuProviderContractTest {
   }
 
   @Override
+  protected Support pullSecrets() {
+    return Support.HONOURED;
+  }
+
+  @Override
+  protected void assertPullSecretUsed(WorkloadKey key, PullSecret secret, SubmitResult submitted) {
+    assertThat(cloud.workload(key).orElseThrow().spec().pullSecrets()).containsExactly(secret);
+  }
+
+  @Override
+  protected Support volumes(String kind) {
+    return Support.HONOURED;
+  }
+
+  @Override
+  protected String providerVolumeId() {
+    return "fake-volume-1";
+  }
+
+  @Override
+  protected void assertVolumeMounted(WorkloadKey key, WorkloadVolume volume, Observation finished) {
+    assertThat(cloud.workload(key).orElseThrow().spec().volumes()).contains(volume);
+  }
+
+  @Override
   protected Duration completionTimeout() {
     return Duration.ofSeconds(5);
   }

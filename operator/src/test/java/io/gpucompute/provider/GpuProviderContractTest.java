@@ -42,6 +42,22 @@ public abstract class GpuProviderContractTest {
   /** The namespace of every key the suite makes. */
   protected static final String KEY_NAMESPACE = "contract";
 
+  /** A pull secret with one login, for a registry that no test ever reaches. */
+  protected static final PullSecret PULL_SECRET = new PullSecret("registry-login",
+      "{\"auths\":{\"registry.example.test\":{\"username\":\"puller\",\"password\":\"pull-secret-7c2e91\"}}}");
+  /** The volume names the volume tests use, one per source kind. */
+  protected static final String CLAIM_VOLUME = "claimed";
+  protected static final String PROVIDER_VOLUME = "dataset";
+  protected static final String SCRATCH_VOLUME = "scratch";
+  /** The line the volume workload prints first. */
+  protected static final String VOLUMES_MARKER = "gpucompute-volumes-ok";
+
+  /** What an adapter does with a feature of a workload: uses it, or refuses the workload before creating anything. */
+  protected enum Support {
+    HONOURED,
+    REFUSED
+  }
+
   private final List<WorkloadKey> keys = new ArrayList<>();
 
   private GpuProvider provider;
@@ -103,6 +119,38 @@ public abstract class GpuProviderContractTest {
 
   /** How long a short workload may take from submit to finished. */
   protected abstract Duration completionTimeout();
+
+  /** What the adapter does with pull secrets; one that refuses them says why with reason PullSecretsNotSupported. */
+  protected abstract Support pullSecrets();
+
+  /**
+   * The ground truth that the workload of {@code key} pulls its image with {@code secret}'s login (the pod spec, the
+   * registry auth at the stub), or, for Local, that the submit says it does not pull.
+   */
+  protected void assertPullSecretUsed(WorkloadKey key, PullSecret secret, SubmitResult submitted) {
+    throw new AssertionError("an adapter that honours pull secrets checks their use against its ground truth");
+  }
+
+  /** What the adapter does with a volume of {@code kind}; one that refuses it says why with VolumeNotSupported. */
+  protected abstract Support volumes(String kind);
+
+  /** The id of storage of the provider under test that a provider volume may use, when it honours them. */
+  protected String providerVolumeId() {
+    throw new AssertionError("an adapter that honours provider volumes names one of its test storage");
+  }
+
+  /** Where the scratch volume is mounted: a path that is safe to create where the adapter's containers really run. */
+  protected String scratchMountPath() {
+    return "/scratch";
+  }
+
+  /**
+   * The ground truth that the finished workload of {@code key} had {@code volume} (the pod spec, the deploy or
+   * RunInstances request, the process's environment, as {@code finished}'s log shows it).
+   */
+  protected void assertVolumeMounted(WorkloadKey key, WorkloadVolume volume, Observation finished) {
+    throw new AssertionError("an adapter that honours volumes checks them against its ground truth");
+  }
 
   /** A fresh key; cancelled after the test. */
   protected final WorkloadKey newKey() {
@@ -359,6 +407,66 @@ public abstract class GpuProviderContractTest {
     assertThat(spec.env()).containsKey(GREETING_VARIABLE);
     assertThat(spec.toString()).contains(GREETING_VARIABLE);
     spec.env().values().forEach(value -> assertThat(spec.toString()).doesNotContain(value));
+  }
+
+  @Test
+  void pullSecretsAreUsedOrRefusedBeforeAnythingIsCreated() throws ProviderException {
+    WorkloadKey key = newKey();
+    WorkloadSpec spec = succeedingWorkload(key).withPullSecrets(List.of(PULL_SECRET));
+
+    assertThat(spec.toString()).contains(PULL_SECRET.secretName()).doesNotContain("pull-secret-7c2e91");
+    if (pullSecrets() == Support.REFUSED) {
+      assertThatThrownBy(() -> provider().submit(spec)).isInstanceOfSatisfying(ProviderException.InvalidRequest.class,
+          e -> assertThat(e.reason()).isEqualTo("PullSecretsNotSupported"));
+      assertThat(workloadsStartedFor(key)).isZero();
+      return;
+    }
+    SubmitResult submitted = provider().submit(spec);
+    Observation finished = awaitFinished(key);
+
+    assertThat(finished.state()).as("observation: %s", finished).isEqualTo(WorkloadState.SUCCEEDED);
+    assertPullSecretUsed(key, PULL_SECRET, submitted);
+  }
+
+  @Test
+  void volumesAreMountedOrRefusedBeforeAnythingIsCreated() throws ProviderException {
+    List<WorkloadVolume> honoured = new ArrayList<>();
+    for (String kind : List.of("persistentVolumeClaim", "provider", "emptyDir")) {
+      WorkloadVolume volume = switch (kind) {
+        case "persistentVolumeClaim" -> new WorkloadVolume(CLAIM_VOLUME, "/claimed", false,
+            new WorkloadVolume.Claim("training-data"));
+        case "provider" -> new WorkloadVolume(PROVIDER_VOLUME, "/dataset", false,
+            new WorkloadVolume.ProviderStorage(volumes(kind) == Support.HONOURED ? providerVolumeId() : "unknown"));
+        default -> new WorkloadVolume(SCRATCH_VOLUME, scratchMountPath(), false, new WorkloadVolume.Scratch(1));
+      };
+      if (volumes(kind) == Support.HONOURED) {
+        honoured.add(volume);
+        continue;
+      }
+      WorkloadKey refused = newKey();
+      assertThatThrownBy(() -> provider().submit(volumeWorkload(refused).withVolumes(List.of(volume))))
+          .as("a %s volume", kind).isInstanceOfSatisfying(ProviderException.InvalidRequest.class,
+              e -> assertThat(e.reason()).isEqualTo("VolumeNotSupported"));
+      assertThat(workloadsStartedFor(refused)).isZero();
+    }
+    if (honoured.isEmpty()) {
+      return;
+    }
+    WorkloadKey key = newKey();
+
+    provider().submit(volumeWorkload(key).withVolumes(honoured));
+    Observation finished = awaitFinished(key);
+
+    assertThat(finished.state()).as("observation: %s", finished).isEqualTo(WorkloadState.SUCCEEDED);
+    for (WorkloadVolume volume : honoured) {
+      assertVolumeMounted(key, volume, finished);
+    }
+  }
+
+  /** Prints {@link #VOLUMES_MARKER} and the variables that tell a Local process where its volumes are. */
+  private WorkloadSpec volumeWorkload(WorkloadKey key) {
+    return shellWorkload(key, offeredGpuType(), "echo " + VOLUMES_MARKER + "; env | grep '^GPUCOMPUTE_VOLUME_' | sort",
+        Map.of());
   }
 
   /** Waits until the workload has ended, and returns the last observation. */

@@ -12,6 +12,14 @@ public final class ApiGroup {
   public static final String DECIMAL_USD_PATTERN = "^[0-9]+(\\.[0-9]+)?$";
   /** Pattern of a DNS-1123 label, the form of Kubernetes names that become parts of other names. */
   public static final String DNS_LABEL_PATTERN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+  /** Pattern of a DNS-1123 subdomain, the form of most Kubernetes object names (Secrets, claims). */
+  public static final String DNS_SUBDOMAIN_PATTERN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+  /**
+   * Pattern of an absolute path of one or more segments, none empty, {@code .} or {@code ..}, without a colon (which
+   * a bind mount would split on) or a trailing slash.
+   */
+  public static final String ABSOLUTE_PATH_PATTERN =
+      "^(/([^/:.][^/:]*|\\.[^/:.][^/:]*|\\.\\.[^/:]+))+$";
 
   private ApiGroup() {}
 }

@@ -48,6 +48,19 @@ public class GpuJobSpec {
   @JsonPropertyDescription("Arguments appended to command.")
   private List<String> args = new ArrayList<>();
 
+  @io.fabric8.generator.annotation.Size(max = 16)
+  @JsonPropertyDescription("Secrets of type kubernetes.io/dockerconfigjson in the job's namespace, to pull a private "
+      + "image. Each provider uses them its own way: imagePullSecrets on the pod (Kubernetes), a copy beside the Job "
+      + "(TencentTKE), a registry auth (RunPod pods); the other providers say in status why they do not (Local does "
+      + "not pull). Read only at submit; their values never reach status, Events or logs.")
+  private List<ImagePullSecret> imagePullSecrets = new ArrayList<>();
+
+  @io.fabric8.generator.annotation.Size(max = 16)
+  @JsonPropertyDescription("Volumes the job's container sees at their mountPath: a PersistentVolumeClaim, the "
+      + "provider's own storage or scratch space. A provider that cannot mount one refuses the job with reason "
+      + "VolumeNotSupported before anything is created; docs/data-and-images.md has the table.")
+  private List<Volume> volumes = new ArrayList<>();
+
   @JsonPropertyDescription("Environment variables for the job: a plain value, or a secretKeyRef to a Secret in the job's own namespace. "
       + "Secret values are resolved only when the job is submitted, and never written to status, Events or logs.")
   private List<EnvVar> env = new ArrayList<>();

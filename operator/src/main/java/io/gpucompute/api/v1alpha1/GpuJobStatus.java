@@ -92,4 +92,9 @@ public class GpuJobStatus {
 
   @JsonPropertyDescription("The last lines of the current or last attempt's output, bounded to a few KiB.")
   private String logTail;
+
+  @JsonPropertyDescription("Where each attempt's whole output is kept, when the ProviderConfig has a logArchive. An "
+      + "entry is written before its attempt's workload is created.")
+  @io.fabric8.generator.annotation.Size(max = 128)
+  private List<ArchivedLog> logs;
 }

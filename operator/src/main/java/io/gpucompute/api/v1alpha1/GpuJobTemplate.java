@@ -35,6 +35,16 @@ public class GpuJobTemplate {
       + "Merged with the defaults' env by name; a variable set here wins.")
   private List<EnvVar> env;
 
+  @io.fabric8.generator.annotation.Size(max = 16)
+  @JsonPropertyDescription("Secrets of type kubernetes.io/dockerconfigjson in the DAG's namespace, to pull a private "
+      + "image. Set here, they replace the defaults' imagePullSecrets.")
+  private List<ImagePullSecret> imagePullSecrets;
+
+  @io.fabric8.generator.annotation.Size(max = 16)
+  @JsonPropertyDescription("Volumes the job's container sees at their mountPath (see GpuJob spec.volumes). Set here, "
+      + "they replace the defaults' volumes.")
+  private List<Volume> volumes;
+
   @JsonPropertyDescription("The GPUs the job needs: their type and count, and optionally the memory each must have. "
       + "Set here, it replaces the defaults' gpu as a whole.")
   private GpuRequest gpu;

@@ -53,6 +53,11 @@ public class ProviderConfigSpec {
       + "used; spec.prices always wins.")
   private CurrencyRate currency;
 
+  @JsonPropertyDescription("An S3-compatible bucket that keeps the whole output of every attempt of the jobs that run "
+      + "here, after the job, its pod or instance are gone; GpuJob status.logs names each attempt's object. Unset "
+      + "keeps only status.logTail.")
+  private LogArchiveSpec logArchive;
+
   @JsonPropertyDescription("Hourly prices per GPU in USD. They override or fill the provider's own catalogue.")
   private List<GpuPrice> prices = new ArrayList<>();
 

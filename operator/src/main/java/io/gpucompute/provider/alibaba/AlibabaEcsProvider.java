@@ -151,6 +151,13 @@ final class AlibabaEcsProvider implements GpuProvider {
   public SubmitResult submit(WorkloadSpec spec) throws ProviderException {
     WorkloadKey key = spec.key();
     List<AlibabaGpuTypes.Candidate> candidates = gpuTypes.candidates(spec.gpu(), spec.compute());
+    if (!spec.pullSecrets().isEmpty()) {
+      throw new ProviderException.InvalidRequest("PullSecretsNotSupported", "an ECS instance would have to log in to "
+          + "the registry with credentials written into its UserData, which whoever may call DescribeUserData can read; "
+          + "use an image the instances can pull without a login, or a custom instance image (spec.alibaba.imageId) "
+          + "that holds the registry login, and leave spec.imagePullSecrets empty");
+    }
+    List<String> snapshots = EcsVolumes.snapshots(spec.volumes(), api.region());
     String userData = UserData.encoded(UserData.render(spec));
     return locks.withLock(key, () -> {
       Optional<DescribeInstancesResponse.Instance> existing = instanceOf(key);
@@ -160,10 +167,11 @@ final class AlibabaEcsProvider implements GpuProvider {
         return new SubmitResult(existing.get().getInstanceId(), note(existing.get().getInstanceType(),
             spec.onSpot()));
       }
+      checkSnapshots(snapshots);
       List<String> refused = new ArrayList<>();
       for (AlibabaGpuTypes.Candidate candidate : candidates) {
         try {
-          List<String> ids = api.runInstances(request(spec, candidate, userData));
+          List<String> ids = api.runInstances(request(spec, candidate, userData, snapshots));
           if (ids.isEmpty()) {
             throw new ProviderException.Transient("ProviderUnavailable", "RunInstances answered without an instance "
                 + "id; retried with the same ClientToken", null);
@@ -320,7 +328,25 @@ final class AlibabaEcsProvider implements GpuProvider {
     return tagged.stream().findFirst();
   }
 
-  private RunInstancesRequest request(WorkloadSpec spec, AlibabaGpuTypes.Candidate candidate, String userData) {
+  /**
+   * Refuses snapshots that do not exist in the region (a snapshot of another region cannot make a disk here).
+   *
+   * @throws ProviderException.InvalidRequest (VolumeNotFound) naming them
+   */
+  private void checkSnapshots(List<String> snapshots) throws ProviderException {
+    if (snapshots.isEmpty()) {
+      return;
+    }
+    List<String> missing = new ArrayList<>(snapshots);
+    missing.removeAll(api.existingSnapshots(snapshots));
+    if (!missing.isEmpty()) {
+      throw new ProviderException.InvalidRequest("VolumeNotFound", "region " + api.region() + " has no snapshot "
+          + missing + "; a volume's snapshot must be in the ProviderConfig's region");
+    }
+  }
+
+  private RunInstancesRequest request(WorkloadSpec spec, AlibabaGpuTypes.Candidate candidate, String userData,
+      List<String> snapshots) {
     WorkloadKey key = spec.key();
     RunInstancesRequest request = new RunInstancesRequest();
     request.setClientToken(clientToken(key, candidate.instanceType()));
@@ -350,6 +376,15 @@ final class AlibabaEcsProvider implements GpuProvider {
     request.setSystemDiskCategory("cloud_essd");
     Integer disk = spec.compute().diskGiB() != null ? spec.compute().diskGiB() : config.getSystemDiskGiB();
     request.setSystemDiskSize(String.valueOf(disk == null ? 100 : Math.max(20, disk)));
+    if (!snapshots.isEmpty()) {
+      request.setDataDisks(snapshots.stream().map(snapshot -> {
+        RunInstancesRequest.DataDisk dataDisk = new RunInstancesRequest.DataDisk();
+        dataDisk.setSnapshotId(snapshot);
+        dataDisk.setCategory("cloud_essd");
+        dataDisk.setDeleteWithInstance(true);
+        return dataDisk;
+      }).toList());
+    }
     request.setTags(List.of(
         tag(EcsApi.TAG_WORKLOAD, key.workloadName()),
         tag(EcsApi.TAG_JOB_UID, key.uid()),

@@ -11,6 +11,8 @@ import com.aliyuncs.ecs.model.v20140526.DescribeInvocationResultsRequest;
 import com.aliyuncs.ecs.model.v20140526.DescribeInvocationResultsResponse;
 import com.aliyuncs.ecs.model.v20140526.DescribePriceRequest;
 import com.aliyuncs.ecs.model.v20140526.DescribePriceResponse;
+import com.aliyuncs.ecs.model.v20140526.DescribeSnapshotsRequest;
+import com.aliyuncs.ecs.model.v20140526.DescribeSnapshotsResponse;
 import com.aliyuncs.ecs.model.v20140526.RunCommandRequest;
 import com.aliyuncs.ecs.model.v20140526.RunInstancesRequest;
 import com.aliyuncs.ecs.model.v20140526.RunInstancesResponse;
@@ -137,6 +139,16 @@ final class EcsApi {
     request.setTags(List.of(tag));
     request.setPageSize(10);
     return call("DescribeInstances", request).getTotalCount();
+  }
+
+  /** Which of {@code snapshotIds} exist in the region. */
+  List<String> existingSnapshots(List<String> snapshotIds) throws ProviderException {
+    DescribeSnapshotsRequest request = new DescribeSnapshotsRequest();
+    request.setSnapshotIds("[" + String.join(",", snapshotIds.stream().map(id -> "\"" + id + "\"").toList()) + "]");
+    request.setPageSize(100);
+    DescribeSnapshotsResponse response = call("DescribeSnapshots", request);
+    return response.getSnapshots() == null ? List.of()
+        : response.getSnapshots().stream().map(DescribeSnapshotsResponse.Snapshot::getSnapshotId).toList();
   }
 
   /** Runs RunInstances; the ids of the instances it made (or had made for the same ClientToken). */

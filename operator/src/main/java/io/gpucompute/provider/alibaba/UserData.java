@@ -1,7 +1,9 @@
 package io.gpucompute.provider.alibaba;
 
+import io.gpucompute.provider.LogShipping;
 import io.gpucompute.provider.ProviderException;
 import io.gpucompute.provider.WorkloadSpec;
+import io.gpucompute.provider.WorkloadVolume;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -21,6 +23,12 @@ import java.util.regex.Pattern;
  *
  * <p>Environment values travel inside the UserData (Base64 on the wire, readable by whoever may call
  * DescribeUserData): they are never put on a command line, though; the container gets them through {@code -e NAME}.
+ *
+ * <p>Volumes ({@link EcsVolumes}) are mounted on the host under {@code $GPUJOB_DIR/volumes/<name>} before the
+ * container starts, and bound into it at their mount path. With a log archive, the waiter uploads the container's
+ * whole output ({@code docker logs}) to the presigned URL every interval and once more when the container has
+ * exited, before it writes the exit code: the URL grants writing that one object, and the UserData holds no storage
+ * credential.
  */
 final class UserData {
 
@@ -74,6 +82,7 @@ final class UserData {
     s.append("  fi\n");
     s.append("}\n");
     s.append("if ! setup_host; then echo 'gpujob: host setup failed'; finish 125; exit 1; fi\n");
+    s.append(EcsVolumes.mounts(spec.volumes()));
     Map<String, String> env = new TreeMap<>(spec.env());
     for (Map.Entry<String, String> e : env.entrySet()) {
       if (!ENV_NAME.matcher(e.getKey()).matches()) {
@@ -88,6 +97,10 @@ final class UserData {
       run.add("-e");
       run.add(name);
     });
+    for (WorkloadVolume volume : spec.volumes()) {
+      run.add("-v");
+      run.add(EcsVolumes.HOST_DIR + volume.name() + ":" + volume.mountPath() + (volume.readOnly() ? ":ro" : ""));
+    }
     List<String> after = new ArrayList<>();
     if (!spec.command().isEmpty()) {
       run.add("--entrypoint");
@@ -97,10 +110,15 @@ final class UserData {
     after.addAll(spec.args());
     run.add(spec.image());
     run.addAll(after);
-    s.append("if ! ").append(String.join(" ", run.stream().map(UserData::quote).toList()))
+    s.append("if ! ").append(String.join(" ", run.stream().map(UserData::runWord).toList()))
         .append("; then echo 'gpujob: the container did not start'; finish 125; exit 1; fi\n");
-    s.append("nohup bash -c 'rc=$(docker wait ").append(CONTAINER).append(") || rc=125; echo \"$rc\" > \"$1/exit.tmp\""
-        + " && mv \"$1/exit.tmp\" \"$1/exit\"' gpujob-wait \"$GPUJOB_DIR\" >/dev/null 2>&1 &\n");
+    s.append("cat > \"$GPUJOB_DIR/wait.sh\" <<'GPUJOB_WAIT'\n").append(WAITER).append("GPUJOB_WAIT\n");
+    s.append("nohup bash \"$GPUJOB_DIR/wait.sh\" \"$GPUJOB_DIR\"");
+    if (spec.logUpload() != null) {
+      s.append(' ').append(quote(spec.logUpload().url().toString())).append(' ')
+          .append(spec.logUpload().intervalSeconds());
+    }
+    s.append(" >/dev/null 2>&1 &\n");
     String script = s.toString();
     if (script.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
       throw new ProviderException.InvalidRequest("UserDataTooLarge", "the job's command, args and env make a "
@@ -108,6 +126,32 @@ final class UserData {
           + MAX_BYTES);
     }
     return script;
+  }
+
+  /**
+   * The waiter, {@code wait.sh <dir> [<url> <seconds>]}: waits for the container, ships its output to the log archive
+   * when given a URL (every {@code <seconds>} and at the end), then writes the exit code to {@code <dir>/exit}.
+   */
+  static final String WAITER = LogShipping.functions()
+      + "d=$1; url=${2:-}; every=${3:-300}\n"
+      + "ship() { docker logs " + CONTAINER + " > \"$d/output.log\" 2>&1; gpucompute_put \"$d/output.log\" \"$url\"; }\n"
+      + "if [ -n \"$url\" ]; then\n"
+      + "  ( trap 'kill $s 2>/dev/null; exit 0' TERM; while :; do sleep \"$every\" & s=$!; wait $s; ship; done ) &\n"
+      + "  shipper=$!\n"
+      + "fi\n"
+      + "rc=$(docker wait " + CONTAINER + ") || rc=125\n"
+      + "if [ -n \"$url\" ]; then\n"
+      + "  kill $shipper 2>/dev/null; wait $shipper 2>/dev/null\n"
+      + "  ship || echo 'gpujob: the output could not be uploaded to the log archive' >> \"$d/setup.log\"\n"
+      + "fi\n"
+      + "echo \"$rc\" > \"$d/exit.tmp\" && mv \"$d/exit.tmp\" \"$d/exit\"\n";
+
+  /** A word of the docker run line: a volume's host side starts with $GPUJOB_DIR, which the shell expands. */
+  private static String runWord(String word) {
+    if (word.startsWith(EcsVolumes.HOST_DIR)) {
+      return "\"" + EcsVolumes.HOST_DIR + "\"" + quote(word.substring(EcsVolumes.HOST_DIR.length()));
+    }
+    return quote(word);
   }
 
   /** The script as RunInstances takes it: Base64. */

@@ -21,6 +21,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.gpucompute.api.v1alpha1.GpuJob;
 import io.gpucompute.provider.ListedWorkload;
+import io.gpucompute.provider.LogShipping;
+import io.gpucompute.provider.LogUpload;
 import io.gpucompute.provider.Observation;
 import io.gpucompute.provider.Offer;
 import io.gpucompute.provider.ProviderException;
@@ -138,9 +140,11 @@ public final class JobWorkloads {
         log.info("workload {}: Job {}/{} already exists on {}; not creating another", key, ns, name, cluster);
         return new SubmitResult(externalId(ns, name), null);
       }
-      if (!spec.env().isEmpty()) {
-        call(() -> client.secrets().inNamespace(ns).resource(secret(spec, ns, name)).createOr(s -> s.update()),
-            "create Secret " + ns + "/" + name);
+      List<Secret> companions = companions(spec, ns, name);
+      for (Secret companion : companions) {
+        String secretName = companion.getMetadata().getName();
+        call(() -> client.secrets().inNamespace(ns).resource(companion).createOr(s -> s.update()),
+            "create Secret " + ns + "/" + secretName);
       }
       Job created;
       try {
@@ -152,13 +156,16 @@ public final class JobWorkloads {
         }
         created = call(() -> client.batch().v1().jobs().inNamespace(ns).withName(name).get(), "get Job " + ns + "/" + name);
       }
-      if (created != null && !spec.env().isEmpty()) {
+      if (created != null) {
         OwnerReference byJob = new OwnerReferenceBuilder().withApiVersion("batch/v1").withKind("Job")
             .withName(name).withUid(created.getMetadata().getUid()).build();
-        call(() -> client.secrets().inNamespace(ns).withName(name).edit(s -> {
-          s.getMetadata().setOwnerReferences(List.of(byJob));
-          return s;
-        }), "set the owner of Secret " + ns + "/" + name);
+        for (Secret companion : companions) {
+          String secretName = companion.getMetadata().getName();
+          call(() -> client.secrets().inNamespace(ns).withName(secretName).edit(s -> {
+            s.getMetadata().setOwnerReferences(List.of(byJob));
+            return s;
+          }), "set the owner of Secret " + ns + "/" + secretName);
+        }
       }
       log.info("workload {}: created Job {}/{} on {} ({} x{})", key, ns, name, cluster, spec.gpu().type(),
           spec.gpu().count());
@@ -188,6 +195,8 @@ public final class JobWorkloads {
       var deleted = call(() -> client.batch().v1().jobs().inNamespace(ns).withName(name)
           .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete(), "delete Job " + ns + "/" + name);
       call(() -> client.secrets().inNamespace(ns).withName(name).delete(), "delete Secret " + ns + "/" + name);
+      String copy = name + JobPullSecrets.COPY_SUFFIX;
+      call(() -> client.secrets().inNamespace(ns).withName(copy).delete(), "delete Secret " + ns + "/" + copy);
       if (deleted != null && !deleted.isEmpty()) {
         log.info("workload {}: deleted Job {}/{} on {} (its pods go with it)", key, ns, name, cluster);
       }
@@ -238,6 +247,10 @@ public final class JobWorkloads {
       throw new ProviderException.InvalidRequest("UnknownGpuType", "GPU type '" + type + "' is not offered on "
           + cluster + "; offered: " + new TreeSet<>(offerTypes()));
     }
+    if (spec.logUpload() != null && spec.command().isEmpty()) {
+      throw new ProviderException.InvalidRequest("CommandRequired", "this ProviderConfig archives every job's output "
+          + "by running the command under a wrapper, which cannot see the image's entrypoint: set spec.command");
+    }
     String ns = namespace(key);
     String name = key.workloadName();
     Map<String, String> labels = new LinkedHashMap<>();
@@ -264,7 +277,7 @@ public final class JobWorkloads {
       requests.put("ephemeral-storage", new Quantity(spec.compute().diskGiB() + "Gi"));
     }
     List<EnvVar> env = new ArrayList<>();
-    new TreeMap<>(spec.env()).keySet().forEach(variable -> env.add(new EnvVarBuilder().withName(variable)
+    new TreeMap<>(containerEnv(spec)).keySet().forEach(variable -> env.add(new EnvVarBuilder().withName(variable)
         .withNewValueFrom().withNewSecretKeyRef().withName(name).withKey(variable).endSecretKeyRef().endValueFrom()
         .build()));
     Map<String, String> podAnnotations = new LinkedHashMap<>(annotations);
@@ -290,12 +303,15 @@ public final class JobWorkloads {
               .withRuntimeClassName(placement.runtimeClassName())
               .withPriorityClassName(placement.priorityClassName())
               .withEnableServiceLinks(false)
+              .withImagePullSecrets(JobPullSecrets.references(spec, name, inJobsNamespace(key, ns)))
+              .withVolumes(spec.volumes().isEmpty() ? null : JobVolumes.volumes(spec.volumes(), cluster))
               .addNewContainer()
                 .withName(CONTAINER)
                 .withImage(spec.image())
-                .withCommand(spec.command().isEmpty() ? null : spec.command())
-                .withArgs(spec.args().isEmpty() ? null : spec.args())
+                .withCommand(command(spec))
+                .withArgs(spec.args().isEmpty() || spec.logUpload() != null ? null : spec.args())
                 .withEnv(env.isEmpty() ? null : env)
+                .withVolumeMounts(spec.volumes().isEmpty() ? null : JobVolumes.mounts(spec.volumes()))
                 .withNewResources().withLimits(limits).withRequests(requests.isEmpty() ? null : requests).endResources()
               .endContainer()
             .endSpec()
@@ -313,13 +329,46 @@ public final class JobWorkloads {
         .build());
   }
 
-  private Secret secret(WorkloadSpec spec, String ns, String name) {
-    Map<String, String> data = new TreeMap<>();
-    spec.env().forEach((k, v) -> data.put(k, Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
-    return new SecretBuilder().withNewMetadata().withName(name).withNamespace(ns)
-        .withLabels(Map.of(JOB_UID_LABEL, spec.key().uid(), ATTEMPT_LABEL, Integer.toString(spec.key().attempt()),
-            MANAGED_BY_LABEL, MANAGED_BY))
-        .endMetadata().withType("Opaque").withData(data).build();
+  /** The Secrets the Job's pod needs, created before the Job and owned by it: its env and a copy of its logins. */
+  private List<Secret> companions(WorkloadSpec spec, String ns, String name) throws ProviderException.InvalidRequest {
+    Map<String, String> labels = Map.of(JOB_UID_LABEL, spec.key().uid(), ATTEMPT_LABEL,
+        Integer.toString(spec.key().attempt()), MANAGED_BY_LABEL, MANAGED_BY);
+    List<Secret> secrets = new ArrayList<>();
+    Map<String, String> env = containerEnv(spec);
+    if (!env.isEmpty()) {
+      Map<String, String> data = new TreeMap<>();
+      env.forEach((k, v) -> data.put(k, Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
+      secrets.add(new SecretBuilder().withNewMetadata().withName(name).withNamespace(ns).withLabels(labels)
+          .endMetadata().withType("Opaque").withData(data).build());
+    }
+    Secret copy = JobPullSecrets.copy(spec, ns, name, inJobsNamespace(spec.key(), ns), labels);
+    if (copy != null) {
+      secrets.add(copy);
+    }
+    return secrets;
+  }
+
+  /** The container's environment: the job's, and the log upload URL for the wrapper. */
+  private static Map<String, String> containerEnv(WorkloadSpec spec) {
+    if (spec.logUpload() == null) {
+      return spec.env();
+    }
+    Map<String, String> env = new LinkedHashMap<>(spec.env());
+    env.put(LogUpload.URL_VARIABLE, spec.logUpload().url().toString());
+    return env;
+  }
+
+  /** The container's command: the job's, or the job's argv under the log wrapper; null for the image's entrypoint. */
+  private static List<String> command(WorkloadSpec spec) {
+    if (spec.logUpload() != null) {
+      return LogShipping.containerCommand(spec.logUpload(), spec.argv());
+    }
+    return spec.command().isEmpty() ? null : spec.command();
+  }
+
+  /** Whether the Job runs in the GpuJob's own namespace on the GpuJob's own cluster, where it sees the job's Secrets. */
+  private boolean inJobsNamespace(WorkloadKey key, String ns) {
+    return placement.ownedByGpuJob() && ns.equals(key.namespace());
   }
 
   /** The verdict of a Job and its newest pod (null when it has none yet). */

@@ -2,6 +2,7 @@ package io.gpucompute.provider.local;
 
 import io.gpucompute.provider.GpuProvider;
 import io.gpucompute.provider.ListedWorkload;
+import io.gpucompute.provider.LogUploads;
 import io.gpucompute.provider.Observation;
 import io.gpucompute.provider.Offer;
 import io.gpucompute.provider.ProbeResult;
@@ -9,13 +10,16 @@ import io.gpucompute.provider.ProviderException;
 import io.gpucompute.provider.SubmitResult;
 import io.gpucompute.provider.WorkloadKey;
 import io.gpucompute.provider.WorkloadListener;
+import io.gpucompute.provider.PullSecret;
 import io.gpucompute.provider.WorkloadSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
@@ -38,14 +42,17 @@ public final class LocalGpuProvider implements GpuProvider {
   private final LocalHost host;
   private final GpuInventory inventory;
   private final PriceTable prices;
+  private final LocalVolumes volumes;
   private final List<WorkloadListener> listeners = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
-  LocalGpuProvider(String configName, LocalHost host, GpuInventory inventory, PriceTable prices) {
+  LocalGpuProvider(String configName, LocalHost host, GpuInventory inventory, PriceTable prices,
+      LocalVolumes volumes) {
     this.configName = configName;
     this.host = host;
     this.inventory = inventory;
     this.prices = prices;
+    this.volumes = volumes;
     adoptRunningWorkloads();
   }
 
@@ -81,6 +88,7 @@ public final class LocalGpuProvider implements GpuProvider {
         return submitResult(launched.get(), spec);
       }
       LaunchCommand.check(spec);
+      volumes.check(spec.volumes());
       List<GpuDevice> candidates = inventory.candidatesFor(spec.gpu());
       List<GpuDevice> devices = host.allocator().allocate(dir.path(), candidates, spec.gpu().count());
       try {
@@ -107,6 +115,9 @@ public final class LocalGpuProvider implements GpuProvider {
       WorkloadVerdict verdict = WorkloadVerdict.of(exitCode, cancelled, alive, process.get().pid());
       if (!alive) {
         host.allocator().release(dir.path());
+      }
+      if (verdict.state().isFinished()) {
+        archiveOutput(key, dir);
       }
       Instant startedAt = dir.startedAt().orElse(null);
       Instant finishedAt = exitCode != null ? dir.exitedAt().orElse(null)
@@ -204,11 +215,16 @@ public final class LocalGpuProvider implements GpuProvider {
   private ProcessIdentity launch(WorkloadSpec spec, WorkloadDirectory dir, List<GpuDevice> devices)
       throws ProviderException {
     WorkloadKey key = spec.key();
-    LaunchCommand command = LaunchCommand.forWorkload(spec, devices, host.mvCommand());
     WorkloadLauncher.Launched launched;
     Instant startedAt = Instant.now(); // before the start: a quick process may end before launch returns
     try {
       dir.prepare(key, configName, spec.image(), spec.installation(), devices);
+      if (spec.logUpload() != null) {
+        dir.recordLogUpload(spec.logUpload().url());
+      }
+      Map<String, String> env = new LinkedHashMap<>(spec.env());
+      env.putAll(volumes.prepare(spec.volumes(), dir.path()));
+      LaunchCommand command = LaunchCommand.forWorkload(spec.withEnv(env), devices, host.mvCommand());
       launched = WorkloadLauncher.launch(dir, command);
     } catch (IOException | UncheckedIOException e) {
       throw new ProviderException.Transient("LaunchFailed",
@@ -284,10 +300,37 @@ public final class LocalGpuProvider implements GpuProvider {
     }
   }
 
+  /**
+   * Uploads a finished workload's output to its log archive, once: before the operator can see it finished, so that
+   * the archive has it by the time the job has ended. A failed upload is recorded and not tried again; the job's
+   * outcome does not depend on it.
+   */
+  private void archiveOutput(WorkloadKey key, WorkloadDirectory dir) throws IOException {
+    Optional<java.net.URI> url = dir.logUpload();
+    if (url.isEmpty() || dir.logArchived().isPresent()) {
+      return;
+    }
+    try {
+      LogUploads.put(dir.outputLog(), url.get());
+      dir.markLogArchived("ok");
+      log.info("workload {}: output archived", key);
+    } catch (IOException e) {
+      dir.markLogArchived("failed: " + e.getMessage());
+      log.warn("workload {}: the output could not be archived: {}", key, e.getMessage());
+    }
+  }
+
   private static SubmitResult submitResult(ProcessIdentity process, WorkloadSpec spec) {
     String note = spec.image() == null || spec.image().isBlank()
         ? "the Local provider runs the command on the operator's host"
         : "image " + spec.image() + " recorded, not pulled: the Local provider runs the command on the operator's host";
+    if (!spec.pullSecrets().isEmpty()) {
+      note += "; pull secrets " + spec.pullSecrets().stream().map(PullSecret::secretName).toList()
+          + " recorded, not used: Local does not pull";
+    }
+    if (!spec.volumes().isEmpty()) {
+      note += "; volumes are at the paths in $GPUCOMPUTE_VOLUME_<NAME>, not at their mountPath";
+    }
     return new SubmitResult(externalId(process), note);
   }
 

@@ -28,6 +28,10 @@ import java.util.Optional;
  *   <li>{@code output.log} - stdout and stderr
  *   <li>{@code exit-code} - written by the wrapper when the command ends
  *   <li>{@code cancelled} - written by cancel (ISO-8601 time)
+ *   <li>{@code log-upload} - the presigned URL its output goes to when its ProviderConfig has a log archive (readable
+ *       by the operator's user only)
+ *   <li>{@code log-archived} - written once the output was uploaded: {@code ok}, or why it could not be
+ *   <li>{@code volumes/<name>/} - its emptyDir volumes
  * </ul>
  *
  * Every file is written to a temporary file first and moved into place, so a reader never sees half of one.
@@ -83,6 +87,27 @@ final class WorkloadDirectory {
         Files.deleteIfExists(entry);
       }
     }
+  }
+
+  /** Records where the output goes once the workload has ended. */
+  void recordLogUpload(java.net.URI url) throws IOException {
+    write("log-upload", url + "\n");
+    Files.setPosixFilePermissions(path.resolve("log-upload"),
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+  }
+
+  /** The URL the output goes to; empty when the workload has no log archive. */
+  Optional<java.net.URI> logUpload() {
+    return read("log-upload").map(String::strip).filter(text -> !text.isEmpty()).map(java.net.URI::create);
+  }
+
+  /** What became of the upload of the output: {@code ok} or why not; empty while it was not tried. */
+  Optional<String> logArchived() {
+    return read("log-archived").map(String::strip);
+  }
+
+  void markLogArchived(String outcome) throws IOException {
+    write("log-archived", outcome + "\n");
   }
 
   void markCancelled(Instant at) throws IOException {

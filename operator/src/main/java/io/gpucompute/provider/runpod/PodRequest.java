@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gpucompute.api.v1alpha1.RunPodProviderSpec.CloudType;
 import io.gpucompute.provider.ProviderException;
+import io.gpucompute.provider.RegistryLogin;
 import io.gpucompute.provider.WorkloadSpec;
+import io.gpucompute.provider.WorkloadVolume;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -14,8 +17,13 @@ import java.util.TreeMap;
  *
  * @param input the mutation's input variable
  * @param gpuType the table row of the job's GPU type
+ * @param networkVolume the job's provider volume (a network volume id), if it has one; its id and data centre go into
+ *     the input with {@link #withNetworkVolume}
+ * @param login the registry login for the job's image, if it has pull secrets; its auth goes into the input with
+ *     {@link #withRegistryAuth}
  */
-record PodRequest(ObjectNode input, RunPodGpuTypes.GpuType gpuType) {
+record PodRequest(ObjectNode input, RunPodGpuTypes.GpuType gpuType, Optional<WorkloadVolume> networkVolume,
+    Optional<RegistryLogin> login) {
 
   /** RunPod's documented limit of environment variables per pod. */
   static final int MAX_ENV = 50;
@@ -60,7 +68,9 @@ record PodRequest(ObjectNode input, RunPodGpuTypes.GpuType gpuType) {
       }
     }
     Map<String, String> env = new TreeMap<>(spec.env());
-    checkEnv(env, spec.installation() == null ? 1 : 2);
+    Optional<RegistryLogin> login = RegistryAuths.loginFor(spec.image(), spec.pullSecrets());
+    checkEnv(env, 1 + (spec.installation() == null ? 0 : 1) + (login.isEmpty() ? 0 : 1));
+    Optional<WorkloadVolume> networkVolume = checkVolumes(spec.volumes());
 
     ObjectNode input = Json.MAPPER.createObjectNode();
     input.put("name", spec.key().workloadName());
@@ -83,12 +93,65 @@ record PodRequest(ObjectNode input, RunPodGpuTypes.GpuType gpuType) {
     input.put("dockerArgs", RunOnce.DOCKER_ARGS);
     ArrayNode variables = input.putArray("env");
     env.forEach((name, value) -> variables.addObject().put("key", name).put("value", value));
+    List<String> scratch = spec.volumes().stream().filter(v -> v.source() instanceof WorkloadVolume.Scratch)
+        .map(WorkloadVolume::mountPath).toList();
     variables.addObject().put("key", RunOnce.SCRIPT_VARIABLE)
-        .put("value", RunOnce.script(spec.key(), argv, settings.markerDir()));
+        .put("value", RunOnce.script(spec.key(), argv, settings.markerDir(), scratch, spec.logUpload()));
     if (spec.installation() != null) {
       variables.addObject().put("key", RunOnce.INSTALLATION_VARIABLE).put("value", spec.installation());
     }
-    return new PodRequest(input, gpu);
+    return new PodRequest(input, gpu, networkVolume, login);
+  }
+
+  /**
+   * The volumes a pod can have: at most one provider volume (a network volume, read-write, which RunPod mounts at its
+   * mountPath), and emptyDirs (directories on the container disk).
+   *
+   * @throws ProviderException.InvalidRequest (VolumeNotSupported) for a claim, a read-only volume or a second network
+   *     volume
+   */
+  private static Optional<WorkloadVolume> checkVolumes(List<WorkloadVolume> volumes)
+      throws ProviderException.InvalidRequest {
+    WorkloadVolume network = null;
+    for (WorkloadVolume volume : volumes) {
+      if (volume.source() instanceof WorkloadVolume.Claim) {
+        throw volume.notSupported("a RunPod pod", "cannot mount a PersistentVolumeClaim; use a network volume "
+            + "(source.provider.id) or emptyDir");
+      }
+      if (volume.readOnly()) {
+        throw volume.notSupported("a RunPod pod", "mounts its volumes read-write only; set readOnly: false");
+      }
+      if (volume.source() instanceof WorkloadVolume.ProviderStorage) {
+        if (network != null) {
+          throw volume.notSupported("a RunPod pod", "takes one network volume, and volume " + network.name()
+              + " is one already");
+        }
+        network = volume;
+      }
+    }
+    return Optional.ofNullable(network);
+  }
+
+  /** This request with the network volume {@code volume} of data centre {@code dataCenterId} at its mount path. */
+  PodRequest withNetworkVolume(String volumeId, String dataCenterId) {
+    ObjectNode copy = input.deepCopy();
+    WorkloadVolume volume = networkVolume.orElseThrow();
+    copy.put("networkVolumeId", volumeId);
+    copy.put("volumeMountPath", volume.mountPath());
+    copy.put("volumeInGb", 0);
+    if (dataCenterId != null) {
+      copy.put("dataCenterId", dataCenterId);
+    }
+    return new PodRequest(copy, gpuType, networkVolume, login);
+  }
+
+  /** This request pulling with the registry auth {@code id} named {@code name} (which the pod's env records). */
+  PodRequest withRegistryAuth(String name, String id) {
+    ObjectNode copy = input.deepCopy();
+    copy.put("containerRegistryAuthId", id);
+    ((com.fasterxml.jackson.databind.node.ArrayNode) copy.get("env")).addObject()
+        .put("key", RegistryAuths.VARIABLE).put("value", name);
+    return new PodRequest(copy, gpuType, networkVolume, login);
   }
 
   /** @param reserved how many variables the operator adds */
@@ -96,7 +159,8 @@ record PodRequest(ObjectNode input, RunPodGpuTypes.GpuType gpuType) {
     if (env.size() + reserved > MAX_ENV) {
       throw new ProviderException.InvalidRequest("TooManyEnvVars", "RunPod allows " + MAX_ENV + " environment "
           + "variables per pod and the operator needs " + reserved + " (" + RunOnce.SCRIPT_VARIABLE
-          + (reserved > 1 ? ", " + RunOnce.INSTALLATION_VARIABLE : "") + "); the job has " + env.size());
+          + (reserved > 1 ? ", " + RunOnce.INSTALLATION_VARIABLE : "")
+          + (reserved > 2 ? ", " + RegistryAuths.VARIABLE : "") + "); the job has " + env.size());
     }
     for (Map.Entry<String, String> variable : env.entrySet()) {
       String name = variable.getKey();
@@ -104,7 +168,8 @@ record PodRequest(ObjectNode input, RunPodGpuTypes.GpuType gpuType) {
         throw new ProviderException.InvalidRequest("InvalidEnv", "environment variable '" + name.replace("\0", "\\0")
             + "' has no name, or a name with '=' or NUL");
       }
-      if (name.equals(RunOnce.SCRIPT_VARIABLE) || name.equals(RunOnce.INSTALLATION_VARIABLE)) {
+      if (name.equals(RunOnce.SCRIPT_VARIABLE) || name.equals(RunOnce.INSTALLATION_VARIABLE)
+          || name.equals(RegistryAuths.VARIABLE)) {
         throw new ProviderException.InvalidRequest("InvalidEnv", "environment variable " + name + " is reserved: it "
             + "carries the operator's run-once wrapper or its installation id");
       }

@@ -1,5 +1,7 @@
 package io.gpucompute.provider.runpod;
 
+import io.gpucompute.provider.LogShipping;
+import io.gpucompute.provider.LogUpload;
 import io.gpucompute.provider.WorkloadKey;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -65,14 +67,35 @@ final class RunOnce {
    * @param markerDir the directory for the marker files, without a trailing slash
    */
   static String script(WorkloadKey key, List<String> argv, String markerDir) {
+    return script(key, argv, markerDir, List.of(), null);
+  }
+
+  /**
+   * Like {@link #script(WorkloadKey, List, String)}, and first makes the directories {@code scratchDirs} (the job's
+   * emptyDir volumes, on the container disk); with {@code upload} the command runs under
+   * {@link LogShipping}'s {@code gpucompute_logged}, its whole output going to the log archive before the exit line.
+   */
+  static String script(WorkloadKey key, List<String> argv, String markerDir, List<String> scratchDirs,
+      LogUpload upload) {
     String workloadName = key.workloadName();
     String say = "echo " + quote(prefix(workloadName));
     String dir = quote(markerDir + "/" + workloadName);
     StringBuilder command = new StringBuilder();
+    if (upload != null) {
+      command.append("gpucompute_logged \"$d/output.log\" ").append(quote(upload.url().toString())).append(' ')
+          .append(upload.intervalSeconds());
+    }
     for (String arg : argv) {
       command.append(command.length() == 0 ? "" : " ").append(quote(arg));
     }
+    StringBuilder scratch = new StringBuilder();
+    for (String path : scratchDirs) {
+      scratch.append(" ").append(quote(path));
+    }
     return String.join("\n",
+        "unset " + SCRIPT_VARIABLE, // the command needs none of this script (with a log upload URL in it)
+        upload == null ? "" : LogShipping.functions(),
+        scratchDirs.isEmpty() ? "" : "mkdir -p" + scratch + " 2>/dev/null",
         "d=" + dir,
         "if [ -f \"$d/exit-code\" ]; then",
         "  " + say + "'restarted after the command ended; not running it again'",

@@ -25,9 +25,22 @@ final class RunPodGraphQl {
   static final String RENT_INTERRUPTABLE = "mutation PodRentInterruptable($input: PodRentInterruptableInput!) { "
       + "podRentInterruptable(input: $input) { id name desiredStatus costPerHr machineId } }";
   static final String TERMINATE = "mutation PodTerminate($podId: String!) { podTerminate(input: {podId: $podId}) }";
+  static final String REGISTRY_AUTHS = "query RegistryAuths { myself { containerRegistryCreds { id name } } }";
+  static final String SAVE_REGISTRY_AUTH = "mutation SaveRegistryAuth($input: SaveRegistryAuthInput!) { "
+      + "saveRegistryAuth(input: $input) { id name } }";
+  static final String DELETE_REGISTRY_AUTH = "mutation DeleteRegistryAuth($registryAuthId: String!) { "
+      + "deleteRegistryAuth(registryAuthId: $registryAuthId) }";
+  static final String NETWORK_VOLUMES = "query NetworkVolumes { myself { networkVolumes { id name size dataCenterId } "
+      + "} }";
 
   /** One pod as {@code myself { pods }} lists it. */
   record PodSummary(String id, String name, String desiredStatus) {}
+
+  /** One container registry auth of the account (its credentials cannot be read back). */
+  record RegistryAuth(String id, String name) {}
+
+  /** One network volume of the account, and the data centre it lives in. */
+  record NetworkVolume(String id, String name, String dataCenterId) {}
 
   private final RunPodHttp http;
   private final String url;
@@ -96,6 +109,25 @@ final class RunPodGraphQl {
     return matching;
   }
 
+  /** The values that live pods give the environment variable {@code variable}: one call for all pods. */
+  java.util.Set<String> podEnvValues(String variable) throws ProviderException {
+    JsonNode pods = execute("MyPodsWithEnv", MY_PODS_WITH_ENV, Json.MAPPER.createObjectNode(), "listing pods")
+        .path("myself").path("pods");
+    if (!pods.isArray()) {
+      throw badShape("listing pods", "myself.pods is not a list");
+    }
+    java.util.Set<String> values = new java.util.TreeSet<>();
+    for (JsonNode pod : pods) {
+      for (JsonNode env : pod.path("env")) {
+        String entry = env.asText("");
+        if (entry.startsWith(variable + "=")) {
+          values.add(entry.substring(variable.length() + 1));
+        }
+      }
+    }
+    return values;
+  }
+
   /** The pod, or empty when RunPod no longer knows it (terminated). */
   Optional<JsonNode> pod(String podId) throws ProviderException {
     ObjectNode variables = Json.MAPPER.createObjectNode().put("podId", podId);
@@ -132,14 +164,60 @@ final class RunPodGraphQl {
   /** Terminates the pod; a pod RunPod no longer knows counts as terminated. */
   void terminate(String podId) throws ProviderException {
     ObjectNode variables = Json.MAPPER.createObjectNode().put("podId", podId);
+    executeUnlessGone("PodTerminate", TERMINATE, variables, "terminating pod " + podId);
+  }
+
+  /** Runs a mutation that removes something; an answer that it is not found counts as done. */
+  private void executeUnlessGone(String operationName, String document, ObjectNode variables, String what)
+      throws ProviderException {
     try {
-      execute("PodTerminate", TERMINATE, variables, "terminating pod " + podId);
+      execute(operationName, document, variables, what);
     } catch (ProviderException e) {
-      if (e.getMessage() != null && e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("not found")) {
-        return;
+      if (e.getMessage() == null || !e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("not found")) {
+        throw e;
       }
-      throw e;
     }
+  }
+
+  /** The account's container registry auths. */
+  List<RegistryAuth> registryAuths() throws ProviderException {
+    JsonNode creds = execute("RegistryAuths", REGISTRY_AUTHS, Json.MAPPER.createObjectNode(),
+        "listing container registry auths").path("myself").path("containerRegistryCreds");
+    List<RegistryAuth> auths = new ArrayList<>();
+    for (JsonNode auth : creds) {
+      auths.add(new RegistryAuth(auth.path("id").asText(), auth.path("name").asText("")));
+    }
+    return auths;
+  }
+
+  /** Saves a container registry auth; its id. The password travels as a variable, and only here. */
+  String saveRegistryAuth(String name, String username, String password) throws ProviderException {
+    ObjectNode variables = Json.MAPPER.createObjectNode();
+    variables.putObject("input").put("name", name).put("username", username).put("password", password);
+    JsonNode saved = execute("SaveRegistryAuth", SAVE_REGISTRY_AUTH, variables, "saving registry auth " + name)
+        .path("saveRegistryAuth");
+    if (saved.path("id").asText("").isEmpty()) {
+      throw badShape("saving registry auth " + name, "saveRegistryAuth has no id");
+    }
+    return saved.path("id").asText();
+  }
+
+  /** Deletes a container registry auth; one RunPod no longer knows counts as deleted. */
+  void deleteRegistryAuth(String id) throws ProviderException {
+    ObjectNode variables = Json.MAPPER.createObjectNode().put("registryAuthId", id);
+    executeUnlessGone("DeleteRegistryAuth", DELETE_REGISTRY_AUTH, variables, "deleting registry auth " + id);
+  }
+
+  /** The account's network volumes. */
+  List<NetworkVolume> networkVolumes() throws ProviderException {
+    JsonNode volumes = execute("NetworkVolumes", NETWORK_VOLUMES, Json.MAPPER.createObjectNode(),
+        "listing network volumes").path("myself").path("networkVolumes");
+    List<NetworkVolume> result = new ArrayList<>();
+    for (JsonNode volume : volumes) {
+      result.add(new NetworkVolume(volume.path("id").asText(), volume.path("name").asText(""),
+          volume.path("dataCenterId").asText(null)));
+    }
+    return result;
   }
 
   /** Runs one operation and returns its {@code data}; {@code errors[]} become the exception of their kind. */

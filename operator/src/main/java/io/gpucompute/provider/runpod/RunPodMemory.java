@@ -29,4 +29,7 @@ final class RunPodMemory {
 
   /** One lock per attempt, so submits and cancels of one attempt never overlap, even across a rebuilt provider. */
   final WorkloadLocks locks = new WorkloadLocks();
+
+  /** Deploys with a registry auth hold its read side, the deletion of unused auths its write side. */
+  final java.util.concurrent.locks.ReadWriteLock registryAuths = new java.util.concurrent.locks.ReentrantReadWriteLock();
 }

@@ -11,6 +11,7 @@ import io.gpucompute.provider.ProviderException;
 import io.gpucompute.provider.SubmitResult;
 import io.gpucompute.provider.WorkloadKey;
 import io.gpucompute.provider.WorkloadSpec;
+import io.gpucompute.provider.WorkloadVolume;
 import java.util.LinkedHashSet;
 import java.math.BigDecimal;
 import java.util.List;
@@ -41,6 +42,14 @@ final class RunPodPodProvider implements GpuProvider {
   private final PodRequest.PodSettings pods;
   private final WorkloadLocks locks;
   private final Map<WorkloadKey, String> podIds = new ConcurrentHashMap<>();
+  private final RegistryAuths registryAuths;
+  /** The installation this operator tags its pods with, once a submit told it; registry auths are kept per one. */
+  private volatile String installation;
+  /**
+   * Whether registry auths of this installation may be left to delete: at first, after each deploy with one, and
+   * while live pods still use some.
+   */
+  private volatile boolean authsMayExist = true;
 
   RunPodPodProvider(String configName, RunPodGraphQl api, PodLogs logs, PodRequest.PodSettings pods,
       RunPodMemory memory) {
@@ -49,6 +58,7 @@ final class RunPodPodProvider implements GpuProvider {
     this.logs = logs;
     this.pods = pods;
     this.locks = memory.locks;
+    this.registryAuths = new RegistryAuths(api, memory.registryAuths);
   }
 
   @Override
@@ -77,9 +87,10 @@ final class RunPodPodProvider implements GpuProvider {
         podIds.put(key, existing.get().id());
         return new SubmitResult(existing.get().id(), note(request, null));
       }
-      JsonNode pod = spec.onSpot()
-          ? api.rentInterruptable(request.input().put("bidPerGpu", bidPerGpu(spec, request)), key.workloadName())
-          : api.deploy(request.input(), key.workloadName());
+      if (spec.installation() != null) {
+        installation = spec.installation();
+      }
+      JsonNode pod = deploy(request.networkVolume().isPresent() ? withNetworkVolume(request) : request, spec, key);
       String id = pod.path("id").asText();
       podIds.put(key, id);
       String cost = pod.hasNonNull("costPerHr") ? pod.get("costPerHr").asText() : null;
@@ -139,6 +150,57 @@ final class RunPodPodProvider implements GpuProvider {
       podIds.remove(key);
       return null;
     });
+    String ours = installation;
+    if (ours != null && authsMayExist) {
+      authsMayExist = false;
+      try {
+        if (registryAuths.collectGarbage(ours)) {
+          authsMayExist = true;
+        }
+      } catch (ProviderException e) {
+        authsMayExist = true; // housekeeping: the next cancel tries again
+        log.warn("could not delete unused RunPod registry auths: {}", e.getMessage());
+      }
+    }
+  }
+
+  /** Deploys {@code request}, with the registry auth of its login saved first (under the auths' read lock). */
+  private JsonNode deploy(PodRequest request, WorkloadSpec spec, WorkloadKey key) throws ProviderException {
+    if (request.login().isEmpty()) {
+      return create(request, spec, key);
+    }
+    registryAuths.lock().readLock().lock();
+    try {
+      authsMayExist = true;
+      RegistryAuths.Saved auth = registryAuths.ensure(request.login().get(), spec.installation());
+      return create(request.withRegistryAuth(auth.name(), auth.id()), spec, key);
+    } finally {
+      registryAuths.lock().readLock().unlock();
+    }
+  }
+
+  /** An on-demand pod, or an interruptible one at the spot bid for a spot attempt. */
+  private JsonNode create(PodRequest request, WorkloadSpec spec, WorkloadKey key) throws ProviderException {
+    return spec.onSpot()
+        ? api.rentInterruptable(request.input().put("bidPerGpu", bidPerGpu(spec, request)), key.workloadName())
+        : api.deploy(request.input(), key.workloadName());
+  }
+
+  /**
+   * {@code request} with its network volume's id and data centre, which the pod must run in.
+   *
+   * @throws ProviderException.InvalidRequest (VolumeNotFound) when the account has no such network volume
+   */
+  private PodRequest withNetworkVolume(PodRequest request) throws ProviderException {
+    WorkloadVolume volume = request.networkVolume().orElseThrow();
+    String id = ((WorkloadVolume.ProviderStorage) volume.source()).id();
+    for (RunPodGraphQl.NetworkVolume candidate : api.networkVolumes()) {
+      if (candidate.id().equals(id)) {
+        return request.withNetworkVolume(id, candidate.dataCenterId());
+      }
+    }
+    throw new ProviderException.InvalidRequest("VolumeNotFound", "volume " + volume.name() + ": the RunPod account "
+        + "has no network volume " + id);
   }
 
   /** The pods of this installation: named as workloads and carrying its id in their environment. */

@@ -83,6 +83,15 @@ final class RunPodServerlessProvider implements GpuProvider {
   public SubmitResult submit(WorkloadSpec spec) throws ProviderException {
     WorkloadKey key = spec.key();
     RunPodGpuTypes.require(spec.gpu().type());
+    if (!spec.pullSecrets().isEmpty()) {
+      throw new ProviderException.InvalidRequest("PullSecretsNotSupported", "a RunPod serverless endpoint runs its own "
+          + "image, not spec.image: give the endpoint's template the registry auth, and leave spec.imagePullSecrets "
+          + "empty");
+    }
+    if (!spec.volumes().isEmpty()) {
+      throw spec.volumes().get(0).notSupported("a RunPod serverless endpoint", "runs requests on its own workers, "
+          + "with the endpoint's own storage: attach a network volume to the endpoint instead");
+    }
     return locks.withLock(key, () -> {
       RunPodMemory.Request known = requests.get(key);
       if (known != null) {
@@ -202,6 +211,11 @@ final class RunPodServerlessProvider implements GpuProvider {
     spec.args().forEach(input.putArray("args")::add);
     ObjectNode env = input.putObject("env");
     new java.util.TreeMap<>(spec.env()).forEach(env::put);
+    if (spec.logUpload() != null) {
+      // The endpoint's handler runs the request: one that ships logs PUTs the output to this URL.
+      input.putObject("logUpload").put("url", spec.logUpload().url().toString())
+          .put("intervalSeconds", spec.logUpload().intervalSeconds());
+    }
     return body;
   }
 
@@ -262,6 +276,7 @@ final class RunPodServerlessProvider implements GpuProvider {
 
   private String note(WorkloadSpec spec) {
     return "request to RunPod serverless endpoint " + endpointId + "; the endpoint's image and GPUs run it (spec.image "
-        + spec.image() + " is not used)";
+        + spec.image() + " is not used)" + (spec.logUpload() == null ? "" : "; the output is archived only if the "
+        + "endpoint's handler uploads it to input.logUpload.url");
   }
 }

@@ -70,6 +70,8 @@ final class EcsStub implements AutoCloseable {
   static final String SECURITY_GROUP = "sg-stub01";
   static final String VSWITCH = "vsw-stub01";
   static final String ZONE = "cn-hangzhou-i";
+  /** The one snapshot the stub's region has. */
+  static final String SNAPSHOT = "s-stubdata01";
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final DateTimeFormatter ECS_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'")
@@ -166,6 +168,11 @@ final class EcsStub implements AutoCloseable {
       shims = Files.createDirectory(root.resolve("bin"));
       writeShim("docker", DOCKER_SHIM);
       writeShim("nvidia-smi", "#!/bin/sh\necho 'GPU 0: NVIDIA A10 (UUID: GPU-stub)'\n");
+      // Disks and mounts: the instance has its system disk vda and one data disk vdb; a mount is recorded, not made.
+      writeShim("lsblk", LSBLK_SHIM);
+      writeShim("findmnt", "#!/bin/sh\necho /dev/vda1\n");
+      writeShim("mount", "#!/bin/sh\necho \"$*\" >> \"${GPUJOB_DIR:?}/mounts\"\n");
+      writeShim("mount.nfs", "#!/bin/sh\necho \"nfs $*\" >> \"${GPUJOB_DIR:?}/mounts\"\n");
       // The instance image is "GPU-ready": nothing may install software on the host running the tests.
       for (String tool : List.of("apt-get", "ubuntu-drivers", "nvidia-ctk", "systemctl", "curl")) {
         writeShim(tool, "#!/bin/sh\necho \"stub instance: $0 is not available here\" >&2\nexit 1\n");
@@ -374,6 +381,7 @@ final class EcsStub implements AutoCloseable {
       case "RunCommand" -> runCommand(params);
       case "DescribeInvocationResults" -> describeInvocationResults(params);
       case "DescribePrice" -> describePrice(params);
+      case "DescribeSnapshots" -> describeSnapshots(params);
       default -> error(400, "InvalidAction.NotFound", "Specified api is not found, please check your url and method.");
     };
     CountDownLatch stall = stalls.remove(action);
@@ -485,6 +493,11 @@ final class EcsStub implements AutoCloseable {
       return error(403, "OperationDenied.NoStock", "The resource is out of stock in the specified zone. Please try "
           + "other types, or choose other regions and zones.");
     }
+    for (int i = 1; params.containsKey("DataDisk." + i + ".SnapshotId"); i++) {
+      if (!SNAPSHOT.equals(params.get("DataDisk." + i + ".SnapshotId"))) {
+        return error(404, "InvalidSnapshotId.NotFound", "The specified SnapshotId does not exist.");
+      }
+    }
     if (!params.get("InstanceType").startsWith("ecs.")) {
       return error(400, "InvalidInstanceType.ValueNotSupported", "The specified InstanceType does not exist.");
     }
@@ -507,6 +520,17 @@ final class EcsStub implements AutoCloseable {
     ObjectNode body = ok();
     body.putObject("InstanceIdSets").putArray("InstanceIdSet").add(id);
     body.put("OrderId", "2000" + ids.get()).put("TradePrice", prices.getOrDefault(instance.instanceType, 10.0));
+    return new Answer(200, body);
+  }
+
+  private Answer describeSnapshots(Map<String, String> params) {
+    ObjectNode body = ok();
+    ArrayNode snapshots = body.putObject("Snapshots").putArray("Snapshot");
+    String ids = params.getOrDefault("SnapshotIds", "");
+    if (ids.contains("\"" + SNAPSHOT + "\"")) {
+      snapshots.addObject().put("SnapshotId", SNAPSHOT).put("Status", "accomplished").put("RegionId", REGION);
+    }
+    body.put("TotalCount", snapshots.size()).put("PageNumber", 1).put("PageSize", 100);
     return new Answer(200, body);
   }
 
@@ -712,6 +736,17 @@ final class EcsStub implements AutoCloseable {
     }
   }
 
+  /** A stand-in for lsblk: the system disk vda (with vda1 at /) and one data disk vdb. */
+  static final String LSBLK_SHIM = """
+      #!/bin/sh
+      case "$*" in
+        "-no PKNAME "*) echo vda ;;
+        "-dpno NAME,TYPE") printf '/dev/vda disk\\n/dev/vdb disk\\n' ;;
+        "-lnpo NAME "*) echo "$3" ;;
+        *) echo "stub lsblk: unsupported options $*" >&2; exit 1 ;;
+      esac
+      """;
+
   /**
    * A stand-in for docker on the stub's instances: a container is a local process whose output goes to
    * {@code $GPUJOB_DIR/docker/NAME.log} and whose exit code to {@code NAME.status}. It knows the options the
@@ -734,6 +769,7 @@ final class EcsStub implements AutoCloseable {
               --runtime=*) shift ;;
               -e) case "$2" in *=*) envs+=("$2") ;; *) envs+=("$2=${!2-}") ;; esac; shift 2 ;;
               --entrypoint) entry="$2"; shift 2 ;;
+              -v) echo "$2" >> "$D/$name.volumes.tmp"; shift 2 ;;
               -*) echo "stub docker: unsupported option $1" >&2; exit 125 ;;
               *) break ;;
             esac
@@ -742,6 +778,7 @@ final class EcsStub implements AutoCloseable {
           [ -e "$D/$name.log" ] && { echo "stub docker: the container name $name is already in use" >&2; exit 125; }
           image="$1"; shift
           echo "$image" > "$D/$name.image"
+          [ -e "$D/$name.volumes.tmp" ] && mv "$D/$name.volumes.tmp" "$D/$name.volumes"
           if [ -n "$entry" ]; then set -- "$entry" "$@"; fi
           [ $# -gt 0 ] || { echo "stub docker: no command (the stub has no image defaults)" >&2; exit 125; }
           : > "$D/$name.log"

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.gpucompute.api.v1alpha1.EnvVar;
 import io.gpucompute.api.v1alpha1.GpuJob;
 import io.gpucompute.api.v1alpha1.GpuRequest;
@@ -26,7 +28,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The UserData script rendered from a GpuJob, what it contains, and that bash runs it as meant. */
+@EnableKubernetesMockClient(crud = true, https = false)
 class UserDataTest {
+
+  /** The cluster the job is read against: it holds no ProviderConfig, so the job has no log archive. */
+  KubernetesClient client;
 
   @RegisterExtension
   final EcsStubExtension ecs = new EcsStubExtension();
@@ -45,7 +51,7 @@ class UserDataTest {
 
   @Test
   void rendersAScriptThatRunsTheJobsContainerOnceWithTheNvidiaRuntime() throws ProviderException {
-    WorkloadSpec spec = new WorkloadSpecs(null, null).build(job(), 2);
+    WorkloadSpec spec = new WorkloadSpecs(client, null).build(job(), 2, "alibaba");
 
     String script = UserData.render(spec);
 

@@ -38,6 +38,16 @@ public final class FakeClusterExtension implements BeforeEachCallback, AfterEach
       public void assertNothingLeftRunning(String jobName) {
         assertThat(cluster.running(namespace, jobName)).as("the container of Job %s still runs", jobName).isFalse();
       }
+
+      @Override
+      public io.fabric8.kubernetes.client.KubernetesClient client() {
+        return cluster.client();
+      }
+
+      @Override
+      public String namespace() {
+        return namespace;
+      }
     };
   }
 

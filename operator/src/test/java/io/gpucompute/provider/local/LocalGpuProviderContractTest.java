@@ -1,6 +1,13 @@
 package io.gpucompute.provider.local;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gpucompute.api.v1alpha1.ProviderConfigSpec;
 import io.gpucompute.provider.GpuProvider;
+import io.gpucompute.provider.Observation;
+import io.gpucompute.provider.PullSecret;
+import io.gpucompute.provider.SubmitResult;
+import io.gpucompute.provider.WorkloadVolume;
 import io.gpucompute.provider.GpuProviderContractTest;
 import io.gpucompute.provider.ProviderException;
 import io.gpucompute.provider.WorkloadKey;
@@ -12,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,6 +36,7 @@ class LocalGpuProviderContractTest extends GpuProviderContractTest {
 
   private LocalSettings settings;
   private Path starts;
+  private Path dataset;
 
   @Override
   protected GpuProvider newProvider() throws ProviderException {
@@ -37,7 +46,44 @@ class LocalGpuProviderContractTest extends GpuProviderContractTest {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return new LocalProviderFactory(settings).create("local", LocalTestSupport.spec("A100", 2), Credentials.NONE);
+    ProviderConfigSpec spec = LocalTestSupport.spec("A100", 2);
+    try {
+      dataset = Files.createDirectories(temp.resolve("datasets").resolve("imagenet"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    spec.getLocal().setAllowedHostPaths(List.of(temp.resolve("datasets").toString()));
+    return new LocalProviderFactory(settings).create("local", spec, Credentials.NONE);
+  }
+
+  /** Local does not pull: it records the pull secrets, and the submit says so. */
+  @Override
+  protected Support pullSecrets() {
+    return Support.HONOURED;
+  }
+
+  @Override
+  protected void assertPullSecretUsed(WorkloadKey key, PullSecret secret, SubmitResult submitted) {
+    assertThat(submitted.note()).contains("pull secrets [" + secret.secretName() + "] recorded, not used");
+  }
+
+  @Override
+  protected Support volumes(String kind) {
+    return kind.equals("persistentVolumeClaim") ? Support.REFUSED : Support.HONOURED;
+  }
+
+  @Override
+  protected String providerVolumeId() {
+    return dataset.toString();
+  }
+
+  /** The process found each volume at the path in its variable: the host path, or a fresh directory. */
+  @Override
+  protected void assertVolumeMounted(WorkloadKey key, WorkloadVolume volume, Observation finished) {
+    Path expected = volume.source() instanceof WorkloadVolume.ProviderStorage ? dataset
+        : settings.stateDir().resolve("workloads").resolve(key.workloadName()).resolve("volumes").resolve(volume.name());
+    assertThat(finished.logTail()).contains(volume.pathVariable() + "=" + expected);
+    assertThat(expected).isDirectory();
   }
 
   @Override

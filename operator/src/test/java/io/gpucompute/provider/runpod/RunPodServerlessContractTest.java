@@ -70,4 +70,14 @@ class RunPodServerlessContractTest extends GpuProviderContractTest {
   protected Duration completionTimeout() {
     return Duration.ofSeconds(20);
   }
+
+  @Override
+  protected Support pullSecrets() {
+    return Support.REFUSED;
+  }
+
+  @Override
+  protected Support volumes(String kind) {
+    return Support.REFUSED;
+  }
 }

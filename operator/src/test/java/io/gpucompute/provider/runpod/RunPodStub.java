@@ -52,10 +52,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>The ledger keeps every pod and request ever made, terminated or not, for the tests' ground truth.
  */
-final class RunPodStub implements AutoCloseable {
+public final class RunPodStub implements AutoCloseable {
 
   /** The one API key the stub accepts. */
-  static final String API_KEY = "rp-stub-key-6c1f0e9a";
+  public static final String API_KEY = "rp-stub-key-6c1f0e9a";
   /** The serverless endpoint the stub has. */
   static final String ENDPOINT_ID = "ep-stub1";
   static final String NO_CAPACITY_MESSAGE = "There are no longer any instances available with the requested "
@@ -65,7 +65,10 @@ final class RunPodStub implements AutoCloseable {
   private static final Set<String> DEPLOY_FIELDS = Set.of("cloudType", "gpuCount", "gpuTypeId", "name", "imageName",
       "dockerArgs", "containerDiskInGb", "volumeInGb", "volumeMountPath", "minVcpuCount", "minMemoryInGb", "ports",
       "env", "startSsh", "supportPublicIp", "dataCenterId", "countryCode", "templateId", "networkVolumeId",
-      "minDownload", "minUpload", "allowedCudaVersions");
+      "minDownload", "minUpload", "allowedCudaVersions", "containerRegistryAuthId");
+  /** The network volume the stub's account has, and its data centre. */
+  static final String NETWORK_VOLUME = "nv-stub-eu";
+  static final String NETWORK_VOLUME_DATA_CENTER = "EU-RO-1";
   private static final Duration CONTAINER_START = Duration.ofMillis(100);
   private static final Duration LOG_FOLLOW = Duration.ofSeconds(2);
 
@@ -186,6 +189,11 @@ final class RunPodStub implements AutoCloseable {
   private final ExecutorService handlers;
   private final ScheduledExecutorService scheduler;
   private final Map<String, Pod> pods = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+  /** The account's container registry auths by id: name, username, password. */
+  private final Map<String, RegistryAuth> registryAuths = new ConcurrentHashMap<>();
+
+  /** One container registry auth of the account. */
+  record RegistryAuth(String id, String name, String username, String password) {}
   private final Map<String, Job> jobs = new ConcurrentHashMap<>();
   private final List<Call> calls = new CopyOnWriteArrayList<>();
   private final List<String> violations = new CopyOnWriteArrayList<>();
@@ -223,7 +231,7 @@ final class RunPodStub implements AutoCloseable {
   }
 
   /** The base URL, for a ProviderConfig's spec.endpoint. */
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
@@ -313,6 +321,16 @@ final class RunPodStub implements AutoCloseable {
 
   Job job(String id) {
     return jobs.get(id);
+  }
+
+  /** The account's container registry auths now. */
+  List<RegistryAuth> registryAuths() {
+    return List.copyOf(registryAuths.values());
+  }
+
+  /** The registry auth with {@code id}, or null. */
+  RegistryAuth registryAuth(String id) {
+    return id == null ? null : registryAuths.get(id);
   }
 
   /** Every request whose input names workload {@code workloadName}, in the order they came. */
@@ -578,6 +596,47 @@ final class RunPodStub implements AutoCloseable {
             "podRentInterruptable(input: $input)", "id", "costPerHr");
         rentInterruptable(variables.path("input"), document, data, errors);
       }
+      case "RegistryAuths" -> {
+        expectDocument(document, "query RegistryAuths {", "myself { containerRegistryCreds {", "id", "name");
+        ArrayNode list = data.putObject("myself").putArray("containerRegistryCreds");
+        registryAuths.values().forEach(a -> list.addObject().put("id", a.id()).put("name", a.name()));
+      }
+      case "SaveRegistryAuth" -> {
+        expectDocument(document, "mutation SaveRegistryAuth($input: SaveRegistryAuthInput!)",
+            "saveRegistryAuth(input: $input)");
+        JsonNode input = variables.path("input");
+        String name = requireString(input, "name");
+        if (document.contains(requireString(input, "password"))) {
+          violation("a registry password was spliced into the GraphQL document");
+        }
+        if (registryAuths.values().stream().anyMatch(a -> a.name().equals(name))) {
+          errors.addObject().put("message", "Registry auth with name " + name + " already exists");
+          data.putNull("saveRegistryAuth");
+        } else {
+          RegistryAuth auth = new RegistryAuth("ra-" + ids.incrementAndGet(), name, requireString(input, "username"),
+              requireString(input, "password"));
+          registryAuths.put(auth.id(), auth);
+          data.putObject("saveRegistryAuth").put("id", auth.id()).put("name", name);
+        }
+      }
+      case "DeleteRegistryAuth" -> {
+        expectDocument(document, "mutation DeleteRegistryAuth($registryAuthId: String!)",
+            "deleteRegistryAuth(registryAuthId: $registryAuthId)");
+        String id = requireString(variables, "registryAuthId");
+        boolean inUse = livePods().stream().anyMatch(p -> id.equals(p.input.path("containerRegistryAuthId").asText(null)));
+        if (inUse) {
+          violation("registry auth " + id + " was deleted while a live pod uses it");
+        }
+        if (registryAuths.remove(id) == null) {
+          errors.addObject().put("message", "Registry auth not found");
+        }
+        data.putNull("deleteRegistryAuth");
+      }
+      case "NetworkVolumes" -> {
+        expectDocument(document, "query NetworkVolumes {", "myself { networkVolumes {", "id", "dataCenterId");
+        data.putObject("myself").putArray("networkVolumes").addObject().put("id", NETWORK_VOLUME)
+            .put("name", "datasets").put("size", 100).put("dataCenterId", NETWORK_VOLUME_DATA_CENTER);
+      }
       case "PodTerminate" -> {
         expectDocument(document, "mutation PodTerminate($podId: String!)", "podTerminate(input: {podId: $podId})");
         Pod pod = pods.get(requireString(variables, "podId"));
@@ -654,6 +713,27 @@ final class RunPodStub implements AutoCloseable {
     for (String value : List.of(name, image, dockerArgs)) {
       if (document.contains(value)) {
         violation("a value was spliced into the GraphQL document: " + value);
+      }
+    }
+    String authId = input.path("containerRegistryAuthId").asText(null);
+    if (authId != null && !registryAuths.containsKey(authId)) {
+      errors.addObject().put("message", "Container registry auth " + authId + " not found");
+      data.putNull("podFindAndDeployOnDemand");
+      return;
+    }
+    String networkVolume = input.path("networkVolumeId").asText(null);
+    if (networkVolume != null) {
+      if (!networkVolume.equals(NETWORK_VOLUME)) {
+        errors.addObject().put("message", "Network volume " + networkVolume + " not found");
+        data.putNull("podFindAndDeployOnDemand");
+        return;
+      }
+      if (!NETWORK_VOLUME_DATA_CENTER.equals(input.path("dataCenterId").asText(null))) {
+        violation("a pod with network volume " + networkVolume + " outside its data centre "
+            + NETWORK_VOLUME_DATA_CENTER + ": " + input.path("dataCenterId"));
+      }
+      if (!input.path("volumeMountPath").isTextual()) {
+        violation("a network volume without volumeMountPath");
       }
     }
     Map<String, String> env = new LinkedHashMap<>();

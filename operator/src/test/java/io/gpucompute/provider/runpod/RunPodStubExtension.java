@@ -11,11 +11,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * contract suite cancels its keys), it fails the test if a pod or a serverless request is still live, or if the
  * adapter sent anything the stub had to flag; then it closes the stub.
  */
-final class RunPodStubExtension implements BeforeEachCallback, AfterEachCallback {
+public final class RunPodStubExtension implements BeforeEachCallback, AfterEachCallback {
 
   private RunPodStub stub;
 
-  RunPodStub stub() {
+  public RunPodStub stub() {
     return stub;
   }
 
