@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.gpucompute.secrets.Scrubber;
 import io.gpucompute.status.Timestamps;
 import java.time.Clock;
 import org.slf4j.Logger;
@@ -12,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Records Kubernetes Events (core/v1) about our objects. Best effort: a failed Event is logged, never thrown,
- * since an Event is a courtesy and must not fail a reconcile. Messages must never hold secret values.
+ * since an Event is a courtesy and must not fail a reconcile. Every message passes the {@link Scrubber} (secret
+ * values become {@code ***}) and is cut to {@value #MAX_MESSAGE} characters.
  */
 public class EventRecorder {
 
@@ -42,7 +44,7 @@ public class EventRecorder {
   private void record(HasMetadata object, String type, String reason, String message) {
     String namespace = object.getMetadata().getNamespace() == null ? "default" : object.getMetadata().getNamespace();
     String now = Timestamps.format(clock.instant());
-    String text = message == null ? "" : message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) : message;
+    String text = message == null ? "" : Scrubber.untrusted(message, MAX_MESSAGE);
     var event = new EventBuilder()
         .withNewMetadata().withGenerateName(object.getMetadata().getName() + ".").withNamespace(namespace).endMetadata()
         .withInvolvedObject(new ObjectReferenceBuilder()
