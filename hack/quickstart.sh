@@ -123,7 +123,10 @@ start_operator() {
   log "starting the operator (log: ${OPERATOR_LOG})"
   # GPUCOMPUTE_HEALTH_PORT=0: no health server, which would listen on every
   # interface; readiness is its "started" log line instead.
+  # GPUCOMPUTE_LOCAL_PROVIDER_ENABLED=true: the quick start runs its jobs on this
+  # host (the Local provider is off unless enabled; docs/security.md).
   GPUCOMPUTE_STATE_DIR="${LOCAL_STATE_DIR}" GPUCOMPUTE_HEALTH_PORT=0 \
+    GPUCOMPUTE_LOCAL_PROVIDER_ENABLED="${GPUCOMPUTE_LOCAL_PROVIDER_ENABLED:-true}" \
     setsid "${JAVA}" -jar "${OPERATOR_JAR}" >"${OPERATOR_LOG}" 2>&1 </dev/null &
   echo "$!" >"${OPERATOR_PID_FILE}"
   OPERATOR_STARTED=1

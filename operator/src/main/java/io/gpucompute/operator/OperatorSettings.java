@@ -24,8 +24,9 @@ public record OperatorSettings(LocalSettings local, JobTiming timing, Duration p
   public static OperatorSettings fromEnvironment(Map<String, String> env) {
     Path stateDir = Path.of(env.getOrDefault("GPUCOMPUTE_STATE_DIR",
         Path.of(System.getProperty("java.io.tmpdir"), "gpucompute").toString()));
-    LocalSettings local = new LocalSettings(stateDir, env.get("GPUCOMPUTE_NVIDIA_SMI"),
-        seconds(env, "GPUCOMPUTE_CANCEL_GRACE_SECONDS").orElse(null));
+    LocalSettings local = new LocalSettings(flag(env, "GPUCOMPUTE_LOCAL_PROVIDER_ENABLED"), stateDir,
+        env.get("GPUCOMPUTE_NVIDIA_SMI"), seconds(env, "GPUCOMPUTE_CANCEL_GRACE_SECONDS").orElse(null),
+        LocalSettings.RunAs.parse(env.get("GPUCOMPUTE_LOCAL_RUN_AS_USER"), env.get("GPUCOMPUTE_LOCAL_RUN_AS_GROUP")));
     JobTiming defaults = JobTiming.DEFAULT;
     JobTiming timing = new JobTiming(
         seconds(env, "GPUCOMPUTE_POLL_SECONDS").orElse(defaults.pollInterval()),
@@ -38,6 +39,18 @@ public record OperatorSettings(LocalSettings local, JobTiming timing, Duration p
         Integer.parseInt(env.getOrDefault("GPUCOMPUTE_HEALTH_PORT", "8081")),
         Optional.ofNullable(env.get("GPUCOMPUTE_LEADER_ELECTION_NAMESPACE")).filter(s -> !s.isBlank()),
         env.getOrDefault("POD_NAME", env.getOrDefault("HOSTNAME", "gpucompute-operator")));
+  }
+
+  /** {@code true} or {@code false}; unset or blank is false (the Local provider is opt-in). */
+  private static boolean flag(Map<String, String> env, String name) {
+    String value = env.getOrDefault(name, "").strip();
+    if (value.isEmpty() || value.equalsIgnoreCase("false")) {
+      return false;
+    }
+    if (value.equalsIgnoreCase("true")) {
+      return true;
+    }
+    throw new IllegalArgumentException(name + " must be true or false, was '" + value + "'");
   }
 
   private static Optional<Duration> seconds(Map<String, String> env, String name) {

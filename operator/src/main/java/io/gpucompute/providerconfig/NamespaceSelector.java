@@ -16,7 +16,7 @@ public final class NamespaceSelector {
    * namespace's name is matched as the label {@code kubernetes.io/metadata.name} too, as Kubernetes 1.21+ sets it.
    */
   public static boolean allows(LabelSelector selector, Map<String, String> namespaceLabels, String namespaceName) {
-    if (selector == null || (isEmpty(selector.getMatchLabels()) && isEmpty(selector.getMatchExpressions()))) {
+    if (allowsEveryNamespace(selector)) {
       return true;
     }
     Map<String, String> labels = new HashMap<>(namespaceLabels == null ? Map.of() : namespaceLabels);
@@ -36,6 +36,11 @@ public final class NamespaceSelector {
       }
     }
     return true;
+  }
+
+  /** Whether {@code selector} is unset or empty, which allows every namespace. */
+  public static boolean allowsEveryNamespace(LabelSelector selector) {
+    return selector == null || (isEmpty(selector.getMatchLabels()) && isEmpty(selector.getMatchExpressions()));
   }
 
   private static boolean matches(LabelSelectorRequirement requirement, Map<String, String> labels) {

@@ -36,7 +36,7 @@ final class InProcessOperator implements AutoCloseable {
 
   static InProcessOperator start(ControlPlane plane, Path stateDir) {
     OperatorSettings settings = new OperatorSettings(
-        new LocalSettings(stateDir, NO_NVIDIA_SMI, Duration.ofSeconds(2)), FAST, Duration.ofSeconds(30), 0,
+        LocalSettings.enabled(stateDir, NO_NVIDIA_SMI, Duration.ofSeconds(2)), FAST, Duration.ofSeconds(30), 0,
         Optional.empty(), "e2e");
     KubernetesClient client = plane.newClient();
     try {
@@ -54,7 +54,7 @@ final class InProcessOperator implements AutoCloseable {
   static InProcessOperator startWith(KubernetesClient client, Path stateDir, Optional<String> leaseNamespace,
       String identity) {
     OperatorSettings settings = new OperatorSettings(
-        new LocalSettings(stateDir, NO_NVIDIA_SMI, Duration.ofSeconds(2)), FAST, Duration.ofSeconds(30), 0,
+        LocalSettings.enabled(stateDir, NO_NVIDIA_SMI, Duration.ofSeconds(2)), FAST, Duration.ofSeconds(30), 0,
         leaseNamespace, identity);
     // The same Lease as production, but closing this operator must not end the test JVM: JOSDK's default is to
     // exit the process when it stops leading (so that a pod restarts as a follower).

@@ -31,6 +31,8 @@ abstract class OperatorE2eTestBase {
 
   static final Duration WAIT = Duration.ofSeconds(90);
   static final Duration POLL = Duration.ofMillis(200);
+  /** The label of the namespaces {@link #createNamespace} makes. */
+  static final String E2E_NAMESPACE_LABEL = "gpucompute.io/e2e";
 
   ControlPlane cluster;
   KubernetesClient client;
@@ -84,11 +86,14 @@ abstract class OperatorE2eTestBase {
     }
   }
 
-  /** Creates a namespace named {@code prefix-<random>}, deleted after the test. */
+  /**
+   * Creates a namespace named {@code prefix-<random>}, labelled {@value #E2E_NAMESPACE_LABEL} (which
+   * {@link #localProvider} allows), deleted after the test.
+   */
   String createNamespace(String prefix) {
     String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 6);
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
-        .create();
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name)
+        .addToLabels(E2E_NAMESPACE_LABEL, "true").endMetadata().build()).create();
     namespaces.add(name);
     return name;
   }
@@ -130,7 +135,10 @@ abstract class OperatorE2eTestBase {
     return kubectl.runWithInput(yaml, "apply", "-f", "-").assertSuccess();
   }
 
-  /** A Local ProviderConfig {@code name} with {@code gpus} A100s at 1.10 USD per GPU-hour. */
+  /**
+   * A Local ProviderConfig {@code name} with {@code gpus} A100s at 1.10 USD per GPU-hour, for the namespaces of
+   * {@link #createNamespace}.
+   */
   static String localProvider(String name, int gpus) {
     return """
         apiVersion: gpucompute.io/v1alpha1
@@ -139,6 +147,9 @@ abstract class OperatorE2eTestBase {
           name: %s
         spec:
           type: Local
+          allowedNamespaces:
+            matchLabels:
+              gpucompute.io/e2e: "true"
           local:
             gpus:
               - type: A100

@@ -185,7 +185,7 @@ public final class LocalGpuProvider implements GpuProvider {
     Instant startedAt = Instant.now(); // before the start: a quick process may end before launch returns
     try {
       dir.prepare(key, configName, spec.image(), devices);
-      launched = WorkloadLauncher.launch(dir, command);
+      launched = host.launcher().launch(dir, command);
     } catch (IOException | UncheckedIOException e) {
       throw new ProviderException.Transient("LaunchFailed",
           "cannot launch workload " + key + " in " + dir + ": " + e.getMessage(), e);
