@@ -45,6 +45,12 @@ public final class Scrubber {
     return out == null ? text : out.append(text, copiedUpTo, text.length()).toString();
   }
 
+  /** Whether {@code text} holds a secret value that {@link #scrub} would mask. */
+  public static boolean containsSecret(String text) {
+    String scrubbed = scrub(text);
+    return scrubbed != null && !scrubbed.equals(text);
+  }
+
   /** {@code text} scrubbed, then cut to {@value #MAX_UNTRUSTED} characters. */
   public static String untrusted(String text) {
     return untrusted(text, MAX_UNTRUSTED);

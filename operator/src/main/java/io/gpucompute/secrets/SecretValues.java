@@ -52,11 +52,6 @@ public final class SecretValues {
     }
   }
 
-  /** Whether {@code value} is, as a whole, a secret value the operator read (any length). */
-  public static boolean isSecret(String value) {
-    return value != null && index.whole.contains(value);
-  }
-
   static Index index() {
     return index;
   }
@@ -65,9 +60,9 @@ public final class SecretValues {
    * The forms to look for, by their first {@link #MIN_SCRUBBED_LENGTH} characters, longest first within each bucket
    * (so a value that contains another is masked as a whole).
    */
-  record Index(Set<String> whole, Map<String, List<String>> byPrefix) {
+  record Index(Map<String, List<String>> byPrefix) {
 
-    static final Index EMPTY = new Index(Set.of(), Map.of());
+    static final Index EMPTY = new Index(Map.of());
 
     static Index of(Collection<String> values) {
       Set<String> forms = new LinkedHashSet<>();
@@ -84,7 +79,7 @@ public final class SecretValues {
       }
       byPrefix.replaceAll((prefix, list) -> list.stream()
           .sorted(Comparator.comparingInt(String::length).reversed()).toList());
-      return new Index(Set.copyOf(values), Map.copyOf(byPrefix));
+      return new Index(Map.copyOf(byPrefix));
     }
   }
 }
