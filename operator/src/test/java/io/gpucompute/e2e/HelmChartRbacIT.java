@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
@@ -20,6 +21,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.gpucompute.api.v1alpha1.GpuJob;
 import io.gpucompute.api.v1alpha1.JobPhase;
+import io.gpucompute.api.v1alpha1.ProviderConfig;
 import io.gpucompute.job.JobCondition;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -139,6 +141,44 @@ class HelmChartRbacIT extends OperatorE2eTestBase {
     Lease lease = client.resources(Lease.class).inNamespace(RELEASE_NAMESPACE).withName(LEASE).get();
     assertThat(lease).as("JOSDK's leader-election Lease").isNotNull();
     assertThat(lease.getSpec().getHolderIdentity()).isEqualTo(FULL_NAME + "-e2e-0");
+  }
+
+  /**
+   * With the Kubernetes provider on, the chart grants its writes with a Role in each listed namespace only. Observed:
+   * a ProviderConfig that targets a listed namespace is Ready; one that targets any other namespace is refused with
+   * reason Forbidden, naming the namespace and what the operator may not do there; and the ServiceAccount really
+   * cannot create a Job or a Secret outside the list.
+   */
+  @Test
+  void theKubernetesProviderIsGrantedOnlyTheListedNamespacesAndRefusesAnyOther() {
+    String granted = createNamespace("helm-kube-granted");
+    String other = createNamespace("helm-kube-other");
+    KubernetesClient asOperator = installChartAndRunOperatorAsItsServiceAccount(install -> install
+        .set("providers.kubernetes.enabled", "true").set("providers.kubernetes.namespaces[0]", granted), false);
+
+    apply(kubernetesProvider("helm-kube-granted", granted));
+    apply(kubernetesProvider("helm-kube-other", other));
+
+    kubectlWait("default", "providerconfig/helm-kube-granted", "Ready", WAIT);
+    Condition refused = await("helm-kube-other refused").atMost(WAIT).pollInterval(POLL).until(() ->
+        readyCondition("helm-kube-other"), c -> c != null && "False".equals(c.getStatus()));
+    assertThat(refused.getReason()).isEqualTo("Forbidden");
+    assertThat(refused.getMessage()).contains("namespace " + other).contains("create jobs.batch")
+        .contains("create secrets").contains("providers.kubernetes.namespaces");
+    assertThatThrownBy(() -> asOperator.batch().v1().jobs().inNamespace(other).resource(new JobBuilder()
+        .withNewMetadata().withName("probe").endMetadata().withNewSpec().withNewTemplate().withNewSpec()
+        .addNewContainer().withName("c").withImage("busybox:1.36").endContainer().withRestartPolicy("Never")
+        .endSpec().endTemplate().endSpec().build()).create())
+        .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+    assertThatThrownBy(() -> asOperator.secrets().inNamespace(other).resource(new SecretBuilder().withNewMetadata()
+        .withName("probe").endMetadata().build()).create())
+        .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+  }
+
+  private Condition readyCondition(String providerConfig) {
+    ProviderConfig config = client.resources(ProviderConfig.class).withName(providerConfig).get();
+    return config == null || config.getStatus() == null ? null : config.getStatus().getConditions().stream()
+        .filter(c -> "Ready".equals(c.getType())).findFirst().orElse(null);
   }
 
   /**

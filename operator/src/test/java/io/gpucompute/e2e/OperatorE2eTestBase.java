@@ -160,6 +160,20 @@ abstract class OperatorE2eTestBase {
         """.formatted(name, gpus);
   }
 
+  /** A Kubernetes ProviderConfig {@code name} whose Jobs run in {@code namespace}, any GPU type, no prices. */
+  static String kubernetesProvider(String name, String namespace) {
+    return """
+        apiVersion: gpucompute.io/v1alpha1
+        kind: ProviderConfig
+        metadata:
+          name: %s
+        spec:
+          type: Kubernetes
+          kubernetes:
+            namespace: %s
+        """.formatted(name, namespace);
+  }
+
   /** A GpuJob that runs {@code script} with {@code sh -c} on one A100 of ProviderConfig {@code provider}. */
   static String shellJob(String namespace, String name, String provider, String script) {
     return """
