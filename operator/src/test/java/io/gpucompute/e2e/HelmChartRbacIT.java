@@ -8,7 +8,6 @@ import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.InstallCommand;
 import com.marcnuri.helm.Release;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -23,9 +22,7 @@ import io.gpucompute.api.v1alpha1.GpuJob;
 import io.gpucompute.api.v1alpha1.JobPhase;
 import io.gpucompute.api.v1alpha1.ProviderConfig;
 import io.gpucompute.job.JobCondition;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -63,22 +60,10 @@ class HelmChartRbacIT extends OperatorE2eTestBase {
     Deployment deployment = client.apps().deployments().inNamespace(RELEASE_NAMESPACE).withName(FULL_NAME).get();
     assertThat(deployment).as("the chart's Deployment exists (its pods never start: no kubelet)").isNotNull();
 
-    KubernetesClient asOperator = cluster.newClientWithToken(serviceAccountToken(FULL_NAME));
+    KubernetesClient asOperator = cluster.newClientWithToken(serviceAccountToken(RELEASE_NAMESPACE, FULL_NAME));
     operator = InProcessOperator.startWith(asOperator, stateDir,
         leaderElection ? Optional.of(RELEASE_NAMESPACE) : Optional.empty(), FULL_NAME + "-e2e-0");
     return asOperator;
-  }
-
-  /** A token of the chart's ServiceAccount, from a service-account-token Secret that the token controller fills. */
-  private String serviceAccountToken(String serviceAccount) {
-    String name = serviceAccount + "-e2e-token-" + java.util.UUID.randomUUID().toString().substring(0, 6);
-    client.secrets().inNamespace(RELEASE_NAMESPACE).resource(new SecretBuilder().withNewMetadata().withName(name)
-        .withLabels(Map.of("gpucompute.io/e2e-token", "true")).withAnnotations(Map.of("kubernetes.io/service-account.name", serviceAccount)).endMetadata()
-        .withType("kubernetes.io/service-account-token").build()).create();
-    Secret secret = await("the token controller fills Secret " + name).atMost(WAIT).pollInterval(POLL)
-        .until(() -> client.secrets().inNamespace(RELEASE_NAMESPACE).withName(name).get(),
-            s -> s != null && s.getData() != null && s.getData().get("token") != null);
-    return new String(Base64.getDecoder().decode(secret.getData().get("token")), StandardCharsets.UTF_8);
   }
 
   @Override
@@ -205,7 +190,7 @@ class HelmChartRbacIT extends OperatorE2eTestBase {
         .withLabels(mark).endMetadata().withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", limited)
         .addNewSubject().withKind("ServiceAccount").withName(limited).withNamespace(RELEASE_NAMESPACE).endSubject()
         .build()).create();
-    operator = InProcessOperator.startWith(cluster.newClientWithToken(serviceAccountToken(limited)), stateDir,
+    operator = InProcessOperator.startWith(cluster.newClientWithToken(serviceAccountToken(RELEASE_NAMESPACE, limited)), stateDir,
         Optional.empty(), limited + "-0");
 
     String ns = createNamespace("helm-no-events");

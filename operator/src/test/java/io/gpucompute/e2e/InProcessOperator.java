@@ -35,9 +35,12 @@ final class InProcessOperator implements AutoCloseable {
   }
 
   static InProcessOperator start(ControlPlane plane, Path stateDir) {
-    OperatorSettings settings = new OperatorSettings(
-        LocalSettings.enabled(stateDir, NO_NVIDIA_SMI, Duration.ofSeconds(2)), FAST, Duration.ofSeconds(30), 0,
-        Optional.empty(), "e2e");
+    return start(plane, LocalSettings.enabled(stateDir, NO_NVIDIA_SMI, Duration.ofSeconds(2)));
+  }
+
+  /** Like {@link #start(ControlPlane, Path)}, with these Local settings (Local off, or its jobs as other users). */
+  static InProcessOperator start(ControlPlane plane, LocalSettings local) {
+    OperatorSettings settings = new OperatorSettings(local, FAST, Duration.ofSeconds(30), 0, Optional.empty(), "e2e");
     KubernetesClient client = plane.newClient();
     try {
       return new InProcessOperator(client, GpuComputeOperator.start(client, settings, Clock.systemUTC(), o -> {}));
@@ -68,6 +71,11 @@ final class InProcessOperator implements AutoCloseable {
       client.close();
       throw e;
     }
+  }
+
+  /** What {@code /metrics} would serve now. */
+  String metrics() {
+    return operator.metrics().scrape();
   }
 
   boolean healthy() {

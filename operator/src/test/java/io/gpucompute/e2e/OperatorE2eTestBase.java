@@ -3,6 +3,8 @@ package io.gpucompute.e2e;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gpucompute.api.v1alpha1.GpuDag;
 import io.gpucompute.api.v1alpha1.GpuJob;
@@ -10,11 +12,14 @@ import io.gpucompute.api.v1alpha1.GpuJobStatus;
 import io.gpucompute.api.v1alpha1.JobPhase;
 import io.gpucompute.api.v1alpha1.ProviderConfig;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -91,11 +96,32 @@ abstract class OperatorE2eTestBase {
    * {@link #localProvider} allows), deleted after the test.
    */
   String createNamespace(String prefix) {
+    return createNamespace(prefix, Map.of(E2E_NAMESPACE_LABEL, "true"));
+  }
+
+  /** Creates a namespace named {@code prefix-<random>} with {@code labels}, deleted after the test. */
+  String createNamespace(String prefix, Map<String, String> labels) {
     String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 6);
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name)
-        .addToLabels(E2E_NAMESPACE_LABEL, "true").endMetadata().build()).create();
+        .addToLabels(labels).endMetadata().build()).create();
     namespaces.add(name);
     return name;
+  }
+
+  /**
+   * A token of ServiceAccount {@code namespace/serviceAccount}, from a service-account-token Secret (labelled
+   * {@code gpucompute.io/e2e-token}) that the token controller fills.
+   */
+  String serviceAccountToken(String namespace, String serviceAccount) {
+    String name = serviceAccount + "-e2e-token-" + UUID.randomUUID().toString().substring(0, 6);
+    client.secrets().inNamespace(namespace).resource(new SecretBuilder().withNewMetadata().withName(name)
+        .withLabels(Map.of("gpucompute.io/e2e-token", "true"))
+        .withAnnotations(Map.of("kubernetes.io/service-account.name", serviceAccount)).endMetadata()
+        .withType("kubernetes.io/service-account-token").build()).create();
+    Secret secret = await("the token controller fills Secret " + name).atMost(WAIT).pollInterval(POLL)
+        .until(() -> client.secrets().inNamespace(namespace).withName(name).get(),
+            s -> s != null && s.getData() != null && s.getData().get("token") != null);
+    return new String(Base64.getDecoder().decode(secret.getData().get("token")), StandardCharsets.UTF_8);
   }
 
   GpuJob job(String namespace, String name) {
