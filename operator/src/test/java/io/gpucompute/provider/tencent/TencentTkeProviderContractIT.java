@@ -12,15 +12,22 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gpucompute.e2e.ControlPlaneExtension;
 import io.gpucompute.e2e.E2eTest;
 import io.gpucompute.e2e.LoopbackKubeletExtension;
+import io.gpucompute.e2e.SecretCanary;
 import io.gpucompute.provider.GpuProvider;
+import io.gpucompute.provider.Observation;
 import io.gpucompute.provider.ProbeResult;
 import io.gpucompute.provider.ProviderException;
+import io.gpucompute.provider.WorkloadKey;
+import io.gpucompute.provider.WorkloadState;
 import io.gpucompute.provider.kubernetes.FakeClusterExtension;
 import io.gpucompute.provider.kubernetes.JobGroundTruth;
 import io.gpucompute.provider.kubernetes.KubernetesJobsContractTest;
+import io.gpucompute.secrets.SecretValues;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -60,7 +67,9 @@ class TencentTkeProviderContractIT extends KubernetesJobsContractTest {
       return; // each test reports the skip
     }
     String kubeconfig = serviceAccountKubeconfig(kube.client(), kube.namespace());
-    stub = new TkeStub(n -> kubeconfig);
+    // The run's secret canary is the key: as the operator would, having read it from the credentials Secret.
+    SecretValues.remember(List.of(SecretCanary.VALUE));
+    stub = new TkeStub(n -> kubeconfig, SecretCanary.VALUE);
   }
 
   @AfterAll
@@ -72,7 +81,7 @@ class TencentTkeProviderContractIT extends KubernetesJobsContractTest {
 
   @Override
   protected GpuProvider newProvider() throws ProviderException {
-    return TkeStubExtension.provider(TkeStubExtension.spec(stub, kube.namespace(), t -> {}));
+    return TkeStubExtension.provider(TkeStubExtension.spec(stub, kube.namespace(), t -> {}), SecretCanary.VALUE);
   }
 
   /**
@@ -81,7 +90,8 @@ class TencentTkeProviderContractIT extends KubernetesJobsContractTest {
    */
   @Test
   void aNamespaceTheClustersCredentialsMayNotUseIsForbiddenNamingThePermission() throws ProviderException {
-    GpuProvider forbidden = TkeStubExtension.provider(TkeStubExtension.spec(stub, "default", t -> {}));
+    GpuProvider forbidden = TkeStubExtension.provider(TkeStubExtension.spec(stub, "default", t -> {}),
+        SecretCanary.VALUE);
     try {
       ProbeResult probe = forbidden.probe();
       assertThat(probe.ready()).isFalse();
@@ -98,6 +108,24 @@ class TencentTkeProviderContractIT extends KubernetesJobsContractTest {
     } finally {
       forbidden.close();
     }
+  }
+
+  /**
+   * The run's secret canary is the credential of every test here; as an env value too, the workload gets it (in the
+   * Job's Secret on the TKE cluster) and no line the operator logs holds it.
+   */
+  @Test
+  void theSecretCanaryAsKeyAndAsEnvReachesTheWorkloadAndNoLogLine() throws ProviderException {
+    WorkloadKey key = newKey();
+
+    provider().submit(shellWorkload(key, offeredGpuType(), "[ -n \"$TOKEN\" ] && echo has-token",
+        Map.of("TOKEN", SecretCanary.VALUE)));
+    Observation done = awaitFinished(key);
+
+    SecretCanary.usedBy("TencentTKE");
+    assertThat(done.state()).as("%s", done).isEqualTo(WorkloadState.SUCCEEDED);
+    assertThat(done.logTail()).contains("has-token");
+    assertThat(SecretCanary.logLeaks()).isEmpty();
   }
 
   @Override
