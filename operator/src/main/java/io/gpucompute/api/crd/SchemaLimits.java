@@ -3,6 +3,7 @@ package io.gpucompute.api.crd;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
+import io.gpucompute.status.Conditions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -99,7 +100,7 @@ public final class SchemaLimits {
               + "|offers\\[\\]\\.pricePerHour)", 64),
       Rule.of("`status.conditions[].reason`", "status\\.conditions\\[\\]\\.reason", 1024),
       Rule.of("`status.conditions[].message`, `status.message`", "status\\.(conditions\\[\\]\\.message|message)",
-          32768),
+          Conditions.MAX_MESSAGE),
       Rule.of("GpuJob `status.logTail`", "status\\.logTail", 1_048_576),
       Rule.of("GpuJob `status.provider`, `status.gpu`, `status.externalId`; ProviderConfig `status.offers`, "
           + "`offers[].gpuType`, `offers[].providerName`",
