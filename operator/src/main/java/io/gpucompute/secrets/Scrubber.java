@@ -72,6 +72,22 @@ public final class Scrubber {
     return scrubbed.substring(0, keep) + CUT;
   }
 
+  /**
+   * {@code text} scrubbed, then cut to its last {@code max} characters (the cut marked with {@value #CUT} in front):
+   * for a log tail, whose end matters.
+   */
+  public static String untrustedTail(String text, int max) {
+    String scrubbed = scrub(text);
+    if (scrubbed == null || scrubbed.length() <= max) {
+      return scrubbed;
+    }
+    int from = scrubbed.length() - Math.max(0, max - CUT.length());
+    if (from < scrubbed.length() && Character.isLowSurrogate(scrubbed.charAt(from))) {
+      from++; // never split a surrogate pair
+    }
+    return CUT + scrubbed.substring(from);
+  }
+
   private static String matchAt(String text, int at, SecretValues.Index index) {
     List<String> candidates = index.byPrefix().get(text.substring(at, at + SecretValues.MIN_SCRUBBED_LENGTH));
     if (candidates != null) {

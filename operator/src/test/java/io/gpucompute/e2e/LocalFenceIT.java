@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Predicate;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
@@ -196,7 +197,7 @@ class LocalFenceIT extends OperatorE2eTestBase {
     operator = InProcessOperator.start(cluster, local);
   }
 
-  private Condition awaitReady(String providerConfig, java.util.function.Predicate<Condition> condition) {
+  private Condition awaitReady(String providerConfig, Predicate<Condition> condition) {
     return await("ProviderConfig " + providerConfig + " checked").atMost(WAIT).pollInterval(POLL).until(() -> {
       ProviderConfig config = client.resources(ProviderConfig.class).withName(providerConfig).get();
       return config == null || config.getStatus() == null ? null : config.getStatus().getConditions().stream()

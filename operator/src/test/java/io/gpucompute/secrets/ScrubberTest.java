@@ -76,6 +76,16 @@ class ScrubberTest {
   }
 
   @Test
+  void aTailKeepsTheEndAndNoEndOfASecret() {
+    String text = "head " + KEY + "y".repeat(10);
+
+    String tail = Scrubber.untrustedTail(text, 16);
+
+    assertThat(tail).hasSize(16).isEqualTo(Scrubber.CUT + "***" + "y".repeat(10));
+    assertThat(Scrubber.untrustedTail("short", 16)).isEqualTo("short");
+  }
+
+  @Test
   void aCutNeverSplitsASurrogatePair() {
     String text = "ab" + "\uD83D\uDE00".repeat(10);
 

@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -71,7 +73,7 @@ final class WorkloadLauncher {
 
   /** {@code PATH}, {@code HOME}, then {@code variables}; nothing inherited. */
   private Map<String, String> environment(Path home, Map<String, String> variables) {
-    Map<String, String> environment = new java.util.LinkedHashMap<>();
+    Map<String, String> environment = new LinkedHashMap<>();
     environment.put("PATH", path);
     environment.put("HOME", home.toString());
     environment.putAll(variables);
@@ -109,7 +111,7 @@ final class WorkloadLauncher {
     return work;
   }
 
-  private static Launched start(WorkloadDirectory dir, java.util.List<String> argv, Map<String, String> environment)
+  private static Launched start(WorkloadDirectory dir, List<String> argv, Map<String, String> environment)
       throws IOException {
     ProcessBuilder builder = new ProcessBuilder(argv)
         .directory(dir.path().toFile())

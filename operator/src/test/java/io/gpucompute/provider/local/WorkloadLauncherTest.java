@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.gpucompute.provider.ProviderException;
 import io.gpucompute.provider.WorkloadKey;
+import io.gpucompute.provider.WorkloadSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -99,8 +100,8 @@ class WorkloadLauncherTest {
     WorkloadDirectory first = prepared(state, "first");
     WorkloadDirectory second = prepared(state, "second");
 
-    Process a = launcher.launch(first, command(first, "sleep 30", "first")).process();
-    Process b = launcher.launch(second, command(second, "sleep 30", "second")).process();
+    Process a = launcher.launch(first, command("sleep 30", "first")).process();
+    Process b = launcher.launch(second, command("sleep 30", "second")).process();
     try {
       await().atMost(Duration.ofSeconds(10)).until(() -> ProcessOwners.userIds().containsAll(Set.of(61910, 61911)));
       assertThat(owner(first.path().resolve("work"))).isEqualTo(61910);
@@ -135,13 +136,12 @@ class WorkloadLauncherTest {
     return dir;
   }
 
-  private static LaunchCommand command(WorkloadDirectory dir, String script, String name)
-      throws ProviderException {
+  private static LaunchCommand command(String script, String name) throws ProviderException {
     return LaunchCommand.forWorkload(LocalTestSupport.shell(key(name), "A100", 1, script),
         List.of(GpuDevice.declared(0, "A100")), ExecutableLookup.absolutePathOf("mv", PATH));
   }
 
-  private static Process run(WorkloadLauncher launcher, WorkloadDirectory dir, io.gpucompute.provider.WorkloadSpec spec)
+  private static Process run(WorkloadLauncher launcher, WorkloadDirectory dir, WorkloadSpec spec)
       throws Exception {
     Process process = launcher.launch(dir, LaunchCommand.forWorkload(spec, List.of(GpuDevice.declared(0, "A100")),
         ExecutableLookup.absolutePathOf("mv", PATH))).process();
