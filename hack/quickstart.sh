@@ -125,8 +125,12 @@ start_operator() {
   readyz="http://${host}:${health_port}/readyz"
   mkdir -p "${LOCAL_STATE_DIR}"
   log "starting the operator (log: ${OPERATOR_LOG}; health: ${address} port ${health_port})"
+  # GPUCOMPUTE_LOCAL_PROVIDER_ENABLED=true: the quick start runs its jobs on this
+  # host (the Local provider is off unless enabled; docs/security.md).
   GPUCOMPUTE_STATE_DIR="${LOCAL_STATE_DIR}" GPUCOMPUTE_HEALTH_BIND_ADDRESS="${address}" \
-    GPUCOMPUTE_HEALTH_PORT="${health_port}" setsid "${JAVA}" -jar "${OPERATOR_JAR}" >"${OPERATOR_LOG}" 2>&1 </dev/null &
+    GPUCOMPUTE_HEALTH_PORT="${health_port}" \
+    GPUCOMPUTE_LOCAL_PROVIDER_ENABLED="${GPUCOMPUTE_LOCAL_PROVIDER_ENABLED:-true}" \
+    setsid "${JAVA}" -jar "${OPERATOR_JAR}" >"${OPERATOR_LOG}" 2>&1 </dev/null &
   echo "$!" >"${OPERATOR_PID_FILE}"
   echo "${readyz}" >"${OPERATOR_READYZ_FILE}"
   OPERATOR_STARTED=1

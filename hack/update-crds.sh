@@ -5,8 +5,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-# process-test-classes: the CRD generator runs at process-classes, then the build-only PrinterColumnOrder (test
-# sources) puts their printer columns in declaration order. The test class path is for ApiReference, below.
+# process-test-classes: the CRD generator runs at process-classes, then the build-only GeneratedCrds (test sources)
+# puts their printer columns in declaration order and adds the size limits of SchemaLimits. The test class path is for ApiReference, below.
 ./mvnw -q -B process-test-classes dependency:build-classpath -pl operator -am \
   -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
 generated=operator/target/classes/META-INF/fabric8

@@ -30,3 +30,25 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- range .Values.teams }}{{ $all = append $all .namespace }}{{ end -}}
 {{- join "," (uniq $all) -}}
 {{- end -}}
+
+{{/* Fails the render on a Local provider set-up that would lose or duplicate jobs. */}}
+{{- define "gpucompute.checkLocal" -}}
+{{- $local := .Values.providers.local -}}
+{{- if $local.enabled -}}
+{{- if ne (int .Values.replicaCount) 1 -}}
+{{- fail "providers.local.enabled needs replicaCount: 1: Local jobs are processes in the leader's pod, and another replica taking over would not see them and would run them again" -}}
+{{- end -}}
+{{- if eq $local.state.type "emptyDir" -}}
+{{- fail "providers.local.state.type emptyDir is refused: a pod restart would lose the record of every Local job and run it again; use persistentVolumeClaim or hostPath" -}}
+{{- else if and (eq $local.state.type "hostPath") (not $local.state.hostPath) -}}
+{{- fail "providers.local.state.type hostPath needs providers.local.state.hostPath" -}}
+{{- else if not (has $local.state.type (list "persistentVolumeClaim" "hostPath")) -}}
+{{- fail "providers.local.state.type must be persistentVolumeClaim or hostPath" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The PersistentVolumeClaim of the Local provider's state. */}}
+{{- define "gpucompute.localStateClaim" -}}
+{{- default (printf "%s-local-state" (include "gpucompute.fullname" .)) .Values.providers.local.state.existingClaim -}}
+{{- end -}}

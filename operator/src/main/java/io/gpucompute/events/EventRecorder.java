@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.gpucompute.secrets.Scrubber;
 import io.gpucompute.status.Timestamps;
 import java.net.HttpURLConnection;
 import java.time.Clock;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Records Kubernetes Events (core/v1) about our objects. Best effort: a failed Event is logged, never thrown,
- * since an Event is a courtesy and must not fail a reconcile. Messages must never hold secret values.
+ * since an Event is a courtesy and must not fail a reconcile. Every message passes the {@link Scrubber} (secret
+ * values become {@code ***}) and is cut to {@value #MAX_MESSAGE} characters.
  *
  * <p>Repeats are aggregated as kubelet's event correlator does: the same type and reason about the same object
  * within {@link #AGGREGATION_WINDOW} of its last occurrence updates the Event already recorded (its count, last
@@ -70,7 +72,7 @@ public class EventRecorder {
     String namespace = object.getMetadata().getNamespace() == null ? "default" : object.getMetadata().getNamespace();
     Instant at = clock.instant();
     String now = Timestamps.format(at);
-    String text = message == null ? "" : message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) : message;
+    String text = message == null ? "" : Scrubber.untrusted(message, MAX_MESSAGE);
     String key = object.getMetadata().getUid() + "/" + type + "/" + reason;
     Recorded previous;
     synchronized (recent) {

@@ -2,6 +2,7 @@ package io.gpucompute.kube;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.gpucompute.secrets.SecretValues;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
@@ -10,7 +11,8 @@ import java.util.Optional;
 
 /**
  * Reads one Secret's data by name. The operator never lists or watches Secrets: it reads the ones that its
- * objects reference, when it needs them. Callers must never log the values.
+ * objects reference, when it needs them. Callers must never log the values; every value read is handed to
+ * {@link SecretValues} first, so the {@link io.gpucompute.secrets.Scrubber} masks it wherever it might show up.
  */
 public final class SecretData {
 
@@ -29,6 +31,7 @@ public final class SecretData {
     if (secret.getStringData() != null) {
       values.putAll(secret.getStringData());
     }
+    SecretValues.remember(values.values());
     return Optional.of(values);
   }
 }

@@ -44,8 +44,9 @@ public record OperatorSettings(LocalSettings local, JobTiming timing, Duration p
   public static OperatorSettings fromEnvironment(Map<String, String> env) {
     Path stateDir = Path.of(env.getOrDefault("GPUCOMPUTE_STATE_DIR",
         Path.of(System.getProperty("java.io.tmpdir"), "gpucompute").toString()));
-    LocalSettings local = new LocalSettings(stateDir, env.get("GPUCOMPUTE_NVIDIA_SMI"),
-        seconds(env, "GPUCOMPUTE_CANCEL_GRACE_SECONDS").orElse(null));
+    LocalSettings local = new LocalSettings(flag(env, "GPUCOMPUTE_LOCAL_PROVIDER_ENABLED"), stateDir,
+        env.get("GPUCOMPUTE_NVIDIA_SMI"), seconds(env, "GPUCOMPUTE_CANCEL_GRACE_SECONDS").orElse(null),
+        LocalSettings.RunAs.parse(env.get("GPUCOMPUTE_LOCAL_RUN_AS_USER"), env.get("GPUCOMPUTE_LOCAL_RUN_AS_GROUP")));
     JobTiming defaults = JobTiming.DEFAULT;
     JobTiming timing = new JobTiming(
         seconds(env, "GPUCOMPUTE_POLL_SECONDS").orElse(defaults.pollInterval()),
@@ -76,6 +77,18 @@ public record OperatorSettings(LocalSettings local, JobTiming timing, Duration p
     } catch (UnknownHostException e) {
       throw new IllegalArgumentException(name + " must be an IP address or a host name, was '" + value + "'", e);
     }
+  }
+
+  /** {@code true} or {@code false}; unset or blank is false (the Local provider is opt-in). */
+  private static boolean flag(Map<String, String> env, String name) {
+    String value = env.getOrDefault(name, "").strip();
+    if (value.isEmpty() || value.equalsIgnoreCase("false")) {
+      return false;
+    }
+    if (value.equalsIgnoreCase("true")) {
+      return true;
+    }
+    throw new IllegalArgumentException(name + " must be true or false, was '" + value + "'");
   }
 
   private static Optional<Duration> seconds(Map<String, String> env, String name) {

@@ -1,18 +1,21 @@
 package io.gpucompute.provider;
 
+import io.gpucompute.secrets.Scrubber;
+
 /**
  * The one error taxonomy of provider calls. Adapters map every failure onto one of these; the operator maps
  * these, in one place ({@code io.gpucompute.job.SubmitOutcome} for submits), onto conditions: {@link InvalidRequest}
  * stalls the job, {@link NoCapacity} queues it, {@link InvalidCredentials} marks the ProviderConfig not ready,
  * {@link Transient} retries with backoff, {@link OutcomeUnknown} ends the attempt.
- * Messages must never contain secret values.
+ * A message often quotes the provider's own words, which are untrusted text: it is scrubbed of secret values and
+ * cut to {@value Scrubber#MAX_UNTRUSTED} characters here, before anything can log it or write it to a status.
  */
 public abstract sealed class ProviderException extends Exception {
 
   private final String reason;
 
   private ProviderException(String reason, String message, Throwable cause) {
-    super(message, cause);
+    super(Scrubber.untrusted(message), cause);
     this.reason = reason;
   }
 

@@ -2,6 +2,7 @@ package io.gpucompute.provider;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gpucompute.secrets.SecretValues;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -75,6 +76,12 @@ public record PullSecret(String secretName, String dockerConfigJson) {
     if (username.isEmpty() || password.isEmpty()) {
       throw invalid("registry " + registry + " has no username and password");
     }
+    // The password sits inside the secret's JSON (and its Base64 auth): the Scrubber knows the whole value only.
+    List<String> secrets = new ArrayList<>(List.of(password));
+    if (auth.hasNonNull("auth")) {
+      secrets.add(auth.get("auth").asText());
+    }
+    SecretValues.remember(secrets);
     return new RegistryLogin(registry, username, password);
   }
 

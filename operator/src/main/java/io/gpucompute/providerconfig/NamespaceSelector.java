@@ -16,12 +16,17 @@ public final class NamespaceSelector {
    * namespace's name is matched as the label {@code kubernetes.io/metadata.name} too, as Kubernetes 1.21+ sets it.
    */
   public static boolean allows(LabelSelector selector, Map<String, String> namespaceLabels, String namespaceName) {
-    if (selector == null || (isEmpty(selector.getMatchLabels()) && isEmpty(selector.getMatchExpressions()))) {
+    if (allowsEveryNamespace(selector)) {
       return true;
     }
     Map<String, String> labels = new HashMap<>(namespaceLabels == null ? Map.of() : namespaceLabels);
     labels.putIfAbsent("kubernetes.io/metadata.name", namespaceName);
     return LabelSelectorMatch.matches(selector, labels);
+  }
+
+  /** Whether {@code selector} is unset or empty, which allows every namespace. */
+  public static boolean allowsEveryNamespace(LabelSelector selector) {
+    return selector == null || (isEmpty(selector.getMatchLabels()) && isEmpty(selector.getMatchExpressions()));
   }
 
   private static boolean isEmpty(Map<?, ?> map) {

@@ -1,6 +1,7 @@
 package io.gpucompute.status;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.gpucompute.secrets.Scrubber;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,13 +9,18 @@ import java.util.Optional;
 
 /**
  * Reads and writes a status's conditions the Kubernetes way: one condition per type, a CamelCase reason,
- * and a {@code lastTransitionTime} that changes only when the condition's status flips.
+ * and a {@code lastTransitionTime} that changes only when the condition's status flips. Every message passes the
+ * {@link Scrubber} and is cut to {@value #MAX_MESSAGE} characters, the CRDs' limit, so a condition never shows a
+ * secret value and never makes the API server refuse a status write.
  */
 public final class Conditions {
 
   /** Condition status values. */
   public static final String TRUE = "True";
   public static final String FALSE = "False";
+
+  /** The longest condition message the CRDs take ({@code status.conditions[].message}). */
+  public static final int MAX_MESSAGE = 32768;
 
   private Conditions() {}
 
@@ -41,7 +47,8 @@ public final class Conditions {
     String transitionTime = existing.filter(c -> statusValue.equals(c.getStatus()))
         .map(Condition::getLastTransitionTime)
         .orElse(Timestamps.format(now));
-    Condition updated = new Condition(transitionTime, message, observedGeneration, reason, statusValue, type);
+    Condition updated = new Condition(transitionTime, Scrubber.untrusted(message, MAX_MESSAGE), observedGeneration,
+        reason, statusValue, type);
     List<Condition> result = new ArrayList<>();
     boolean replaced = false;
     for (Condition condition : conditions == null ? List.<Condition>of() : conditions) {

@@ -246,7 +246,7 @@ public final class GpuDagBenchmark {
       JobTiming timing = new JobTiming(Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofMillis(200),
           Duration.ofSeconds(1), Duration.ofSeconds(10));
       OperatorSettings settings = new OperatorSettings(
-          new LocalSettings(stateDir, "gpucompute-bench-no-nvidia-smi", Duration.ofSeconds(2)), timing,
+          LocalSettings.enabled(stateDir, "gpucompute-bench-no-nvidia-smi", Duration.ofSeconds(2)), timing,
           Duration.ofSeconds(30), 0, Optional.empty(), Optional.empty(), "bench");
       GpuComputeOperator operator = GpuComputeOperator.start(client, settings, Clock.systemUTC(),
           o -> o.withUseSSAToPatchPrimaryResource(false).checkingCRDAndValidateLocalModel(false)

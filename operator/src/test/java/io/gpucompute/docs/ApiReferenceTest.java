@@ -41,8 +41,8 @@ class ApiReferenceTest {
     String committed = Files.readString(REPO_ROOT.resolve(ApiReference.DOCUMENT));
 
     assertThat(committed)
-        .contains("| `alibaba.securityGroupId` | string | yes |  | pattern `^sg-[A-Za-z0-9]+$` |")
-        .contains("| `alibaba.imageId` | string |  |  | pattern `^[A-Za-z0-9][A-Za-z0-9_.:-]*$` |")
+        .contains("| `alibaba.securityGroupId` | string | yes |  | pattern `^sg-[A-Za-z0-9]+$`; length ≤ 128 |")
+        .contains("| `alibaba.imageId` | string |  |  | pattern `^[A-Za-z0-9][A-Za-z0-9_.:-]*$`; length ≤ 256 |")
         .contains("| `gpu.count` | integer | yes |  | 1–64 |")
         .contains("| `type` | string | yes |  | one of `AlibabaECS`, `Kubernetes`, `Local`, `RunPod`, `TencentTKE` |");
   }

@@ -41,13 +41,17 @@ public final class ControlPlaneExtension implements BeforeAllCallback, BeforeEac
     return "true".equalsIgnoreCase(System.getenv(SKIP_ENV));
   }
 
-  /** Starts the control plane (once per run) before the first e2e class, unless the tests are skipped. */
+  /**
+   * Starts the control plane (once per run) before the first e2e class, unless the tests are skipped, and from then
+   * on checks every log line for the {@link SecretCanary}.
+   */
   @Override
   public void beforeAll(ExtensionContext context) {
     if (skipped()) {
       System.out.println("e2e: " + SKIP_REASON + " (" + context.getDisplayName() + ")");
       return;
     }
+    SecretCanary.watchLogs();
     controlPlane(context);
   }
 

@@ -118,6 +118,7 @@ class DataAndImagesIT extends OperatorE2eTestBase {
           name: e2e-data-local
         spec:
           type: Local
+          allowedNamespaces: {matchLabels: {gpucompute.io/e2e: "true"}}
           local:
             gpus: [{type: A100, count: 2}]
             allowedHostPaths: [%s]

@@ -8,10 +8,10 @@ import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.InstallCommand;
 import com.marcnuri.helm.Release;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
@@ -20,10 +20,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.gpucompute.api.v1alpha1.GpuJob;
 import io.gpucompute.api.v1alpha1.JobPhase;
+import io.gpucompute.api.v1alpha1.ProviderConfig;
 import io.gpucompute.job.JobCondition;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -61,22 +60,10 @@ class HelmChartRbacIT extends OperatorE2eTestBase {
     Deployment deployment = client.apps().deployments().inNamespace(RELEASE_NAMESPACE).withName(FULL_NAME).get();
     assertThat(deployment).as("the chart's Deployment exists (its pods never start: no kubelet)").isNotNull();
 
-    KubernetesClient asOperator = cluster.newClientWithToken(serviceAccountToken(FULL_NAME));
+    KubernetesClient asOperator = cluster.newClientWithToken(serviceAccountToken(RELEASE_NAMESPACE, FULL_NAME));
     operator = InProcessOperator.startWith(asOperator, stateDir,
         leaderElection ? Optional.of(RELEASE_NAMESPACE) : Optional.empty(), FULL_NAME + "-e2e-0");
     return asOperator;
-  }
-
-  /** A token of the chart's ServiceAccount, from a service-account-token Secret that the token controller fills. */
-  private String serviceAccountToken(String serviceAccount) {
-    String name = serviceAccount + "-e2e-token-" + java.util.UUID.randomUUID().toString().substring(0, 6);
-    client.secrets().inNamespace(RELEASE_NAMESPACE).resource(new SecretBuilder().withNewMetadata().withName(name)
-        .withLabels(Map.of("gpucompute.io/e2e-token", "true")).withAnnotations(Map.of("kubernetes.io/service-account.name", serviceAccount)).endMetadata()
-        .withType("kubernetes.io/service-account-token").build()).create();
-    Secret secret = await("the token controller fills Secret " + name).atMost(WAIT).pollInterval(POLL)
-        .until(() -> client.secrets().inNamespace(RELEASE_NAMESPACE).withName(name).get(),
-            s -> s != null && s.getData() != null && s.getData().get("token") != null);
-    return new String(Base64.getDecoder().decode(secret.getData().get("token")), StandardCharsets.UTF_8);
   }
 
   @Override
@@ -142,6 +129,44 @@ class HelmChartRbacIT extends OperatorE2eTestBase {
   }
 
   /**
+   * With the Kubernetes provider on, the chart grants its writes with a Role in each listed namespace only. Observed:
+   * a ProviderConfig that targets a listed namespace is Ready; one that targets any other namespace is refused with
+   * reason Forbidden, naming the namespace and what the operator may not do there; and the ServiceAccount really
+   * cannot create a Job or a Secret outside the list.
+   */
+  @Test
+  void theKubernetesProviderIsGrantedOnlyTheListedNamespacesAndRefusesAnyOther() {
+    String granted = createNamespace("helm-kube-granted");
+    String other = createNamespace("helm-kube-other");
+    KubernetesClient asOperator = installChartAndRunOperatorAsItsServiceAccount(install -> install
+        .set("providers.kubernetes.enabled", "true").set("providers.kubernetes.namespaces[0]", granted), false);
+
+    apply(kubernetesProvider("helm-kube-granted", granted));
+    apply(kubernetesProvider("helm-kube-other", other));
+
+    kubectlWait("default", "providerconfig/helm-kube-granted", "Ready", WAIT);
+    Condition refused = await("helm-kube-other refused").atMost(WAIT).pollInterval(POLL).until(() ->
+        readyCondition("helm-kube-other"), c -> c != null && "False".equals(c.getStatus()));
+    assertThat(refused.getReason()).isEqualTo("Forbidden");
+    assertThat(refused.getMessage()).contains("namespace " + other).contains("create jobs.batch")
+        .contains("create secrets").contains("providers.kubernetes.namespaces");
+    assertThatThrownBy(() -> asOperator.batch().v1().jobs().inNamespace(other).resource(new JobBuilder()
+        .withNewMetadata().withName("probe").endMetadata().withNewSpec().withNewTemplate().withNewSpec()
+        .addNewContainer().withName("c").withImage("busybox:1.36").endContainer().withRestartPolicy("Never")
+        .endSpec().endTemplate().endSpec().build()).create())
+        .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+    assertThatThrownBy(() -> asOperator.secrets().inNamespace(other).resource(new SecretBuilder().withNewMetadata()
+        .withName("probe").endMetadata().build()).create())
+        .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+  }
+
+  private Condition readyCondition(String providerConfig) {
+    ProviderConfig config = client.resources(ProviderConfig.class).withName(providerConfig).get();
+    return config == null || config.getStatus() == null ? null : config.getStatus().getConditions().stream()
+        .filter(c -> "Ready".equals(c.getType())).findFirst().orElse(null);
+  }
+
+  /**
    * A copy of the chart's ClusterRole without its {@code events} rule, bound to another ServiceAccount. Observed:
    * the job still runs to Succeeded and its status and conditions are written; no Event is recorded, and the
    * operator logs a warning for each Event it could not write. A missing Event permission never fails a
@@ -165,7 +190,7 @@ class HelmChartRbacIT extends OperatorE2eTestBase {
         .withLabels(mark).endMetadata().withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", limited)
         .addNewSubject().withKind("ServiceAccount").withName(limited).withNamespace(RELEASE_NAMESPACE).endSubject()
         .build()).create();
-    operator = InProcessOperator.startWith(cluster.newClientWithToken(serviceAccountToken(limited)), stateDir,
+    operator = InProcessOperator.startWith(cluster.newClientWithToken(serviceAccountToken(RELEASE_NAMESPACE, limited)), stateDir,
         Optional.empty(), limited + "-0");
 
     String ns = createNamespace("helm-no-events");

@@ -35,9 +35,13 @@ final class InProcessOperator implements AutoCloseable {
   }
 
   static InProcessOperator start(ControlPlane plane, Path stateDir) {
-    OperatorSettings settings = new OperatorSettings(
-        new LocalSettings(stateDir, NO_NVIDIA_SMI, Duration.ofSeconds(2)), FAST, Duration.ofSeconds(30), 0,
-        Optional.empty(), Optional.empty(), "e2e");
+    return start(plane, LocalSettings.enabled(stateDir, NO_NVIDIA_SMI, Duration.ofSeconds(2)));
+  }
+
+  /** Like {@link #start(ControlPlane, Path)}, with these Local settings (Local off, or its jobs as other users). */
+  static InProcessOperator start(ControlPlane plane, LocalSettings local) {
+    OperatorSettings settings = new OperatorSettings(local, FAST, Duration.ofSeconds(30), 0, Optional.empty(),
+        Optional.empty(), "e2e");
     KubernetesClient client = plane.newClient();
     try {
       return new InProcessOperator(client, GpuComputeOperator.start(client, settings, Clock.systemUTC(), o -> {}));
@@ -54,7 +58,7 @@ final class InProcessOperator implements AutoCloseable {
   static InProcessOperator startWith(KubernetesClient client, Path stateDir, Optional<String> leaseNamespace,
       String identity) {
     OperatorSettings settings = new OperatorSettings(
-        new LocalSettings(stateDir, NO_NVIDIA_SMI, Duration.ofSeconds(2)), FAST, Duration.ofSeconds(30), 0,
+        LocalSettings.enabled(stateDir, NO_NVIDIA_SMI, Duration.ofSeconds(2)), FAST, Duration.ofSeconds(30), 0,
         Optional.empty(), leaseNamespace, identity);
     // The same Lease as production, but closing this operator must not end the test JVM: JOSDK's default is to
     // exit the process when it stops leading (so that a pod restarts as a follower).
@@ -68,6 +72,11 @@ final class InProcessOperator implements AutoCloseable {
       client.close();
       throw e;
     }
+  }
+
+  /** What {@code /metrics} would serve now. */
+  String metrics() {
+    return operator.metrics().scrape();
   }
 
   boolean healthy() {

@@ -3,6 +3,8 @@ package io.gpucompute.e2e;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gpucompute.api.v1alpha1.GpuDag;
 import io.gpucompute.api.v1alpha1.GpuJob;
@@ -10,11 +12,14 @@ import io.gpucompute.api.v1alpha1.GpuJobStatus;
 import io.gpucompute.api.v1alpha1.JobPhase;
 import io.gpucompute.api.v1alpha1.ProviderConfig;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -31,6 +36,8 @@ abstract class OperatorE2eTestBase {
 
   static final Duration WAIT = Duration.ofSeconds(90);
   static final Duration POLL = Duration.ofMillis(200);
+  /** The label of the namespaces {@link #createNamespace} makes. */
+  static final String E2E_NAMESPACE_LABEL = "gpucompute.io/e2e";
 
   ControlPlane cluster;
   KubernetesClient client;
@@ -84,13 +91,37 @@ abstract class OperatorE2eTestBase {
     }
   }
 
-  /** Creates a namespace named {@code prefix-<random>}, deleted after the test. */
+  /**
+   * Creates a namespace named {@code prefix-<random>}, labelled {@value #E2E_NAMESPACE_LABEL} (which
+   * {@link #localProvider} allows), deleted after the test.
+   */
   String createNamespace(String prefix) {
+    return createNamespace(prefix, Map.of(E2E_NAMESPACE_LABEL, "true"));
+  }
+
+  /** Creates a namespace named {@code prefix-<random>} with {@code labels}, deleted after the test. */
+  String createNamespace(String prefix, Map<String, String> labels) {
     String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 6);
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
-        .create();
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name)
+        .addToLabels(labels).endMetadata().build()).create();
     namespaces.add(name);
     return name;
+  }
+
+  /**
+   * A token of ServiceAccount {@code namespace/serviceAccount}, from a service-account-token Secret (labelled
+   * {@code gpucompute.io/e2e-token}) that the token controller fills.
+   */
+  String serviceAccountToken(String namespace, String serviceAccount) {
+    String name = serviceAccount + "-e2e-token-" + UUID.randomUUID().toString().substring(0, 6);
+    client.secrets().inNamespace(namespace).resource(new SecretBuilder().withNewMetadata().withName(name)
+        .withLabels(Map.of("gpucompute.io/e2e-token", "true"))
+        .withAnnotations(Map.of("kubernetes.io/service-account.name", serviceAccount)).endMetadata()
+        .withType("kubernetes.io/service-account-token").build()).create();
+    Secret secret = await("the token controller fills Secret " + name).atMost(WAIT).pollInterval(POLL)
+        .until(() -> client.secrets().inNamespace(namespace).withName(name).get(),
+            s -> s != null && s.getData() != null && s.getData().get("token") != null);
+    return new String(Base64.getDecoder().decode(secret.getData().get("token")), StandardCharsets.UTF_8);
   }
 
   GpuJob job(String namespace, String name) {
@@ -130,7 +161,10 @@ abstract class OperatorE2eTestBase {
     return kubectl.runWithInput(yaml, "apply", "-f", "-").assertSuccess();
   }
 
-  /** A Local ProviderConfig {@code name} with {@code gpus} A100s at 1.10 USD per GPU-hour. */
+  /**
+   * A Local ProviderConfig {@code name} with {@code gpus} A100s at 1.10 USD per GPU-hour, for the namespaces of
+   * {@link #createNamespace}.
+   */
   static String localProvider(String name, int gpus) {
     return """
         apiVersion: gpucompute.io/v1alpha1
@@ -139,6 +173,9 @@ abstract class OperatorE2eTestBase {
           name: %s
         spec:
           type: Local
+          allowedNamespaces:
+            matchLabels:
+              gpucompute.io/e2e: "true"
           local:
             gpus:
               - type: A100
@@ -154,6 +191,18 @@ abstract class OperatorE2eTestBase {
    * {@link LoopbackKubeletExtension} ({@code FakeClusterExtension.A100_NODE}), at 2 USD per GPU-hour.
    */
   static String gpuNodeProvider(String name, String namespace) {
+    return kubernetesProvider(name, namespace) + """
+            nodeSelectors:
+              A100:
+                nvidia.com/gpu.product: NVIDIA-A100-SXM4-80GB
+          prices:
+            - gpuType: A100
+              pricePerHour: "2.00"
+        """;
+  }
+
+  /** A Kubernetes ProviderConfig {@code name} whose Jobs run in {@code namespace}, any GPU type, no prices. */
+  static String kubernetesProvider(String name, String namespace) {
     return """
         apiVersion: gpucompute.io/v1alpha1
         kind: ProviderConfig
@@ -163,12 +212,6 @@ abstract class OperatorE2eTestBase {
           type: Kubernetes
           kubernetes:
             namespace: %s
-            nodeSelectors:
-              A100:
-                nvidia.com/gpu.product: NVIDIA-A100-SXM4-80GB
-          prices:
-            - gpuType: A100
-              pricePerHour: "2.00"
         """.formatted(name, namespace);
   }
 

@@ -75,13 +75,14 @@ public final class OperatorProcess implements AutoCloseable {
   /**
    * Fast timings for tests, as {@link InProcessOperator#FAST}: polls every 0.5 s, retries after 0.5 s (doubling up to
    * 2 s), ProviderConfigs probed every 30 s; the Local provider keeps its state in {@code stateDir}, stops workloads
-   * with a 2 s grace and takes the GPUs its ProviderConfig declares. No leader election: add
+   * with a 2 s grace and takes the GPUs its ProviderConfig declares (Local is enabled). No leader election: add
    * {@code GPUCOMPUTE_LEADER_ELECTION_NAMESPACE}. A mutable map, for the caller to change.
    */
   public static Map<String, String> fastEnvironment(Path stateDir) {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("GPUCOMPUTE_STATE_DIR", stateDir.toString());
     env.put("GPUCOMPUTE_NVIDIA_SMI", NO_NVIDIA_SMI);
+    env.put("GPUCOMPUTE_LOCAL_PROVIDER_ENABLED", "true");
     env.put("GPUCOMPUTE_CANCEL_GRACE_SECONDS", "2");
     env.put("GPUCOMPUTE_POLL_SECONDS", "0.5");
     env.put("GPUCOMPUTE_QUEUE_RECHECK_SECONDS", "2");

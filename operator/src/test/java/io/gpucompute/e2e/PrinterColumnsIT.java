@@ -11,7 +11,7 @@ class PrinterColumnsIT extends OperatorE2eTestBase {
   @Test
   void getShowsTheJobColumnsInOrderAndTheCategoryListsBothKinds() {
     String ns = createNamespace("e2e-columns");
-    kubectl.run("apply", "-f", "examples/quickstart/00-provider-local.yaml").assertSuccess();
+    apply(localProvider("local", 2)); // the quick start's allows only namespace default
     apply(shellJob(ns, "columns", "local", "echo hello"));
     kubectlWait(ns, "columns", "Complete");
 

@@ -70,6 +70,22 @@ class SchemaValidationIT {
   }
 
   @Test
+  void anOversizedJobIsRefusedNamingTheFieldAndItsLimit() {
+    String tooManyArgs = job("many-args", "busybox:1.36", 1).replace("  command: [\"sh\", \"-c\", \"echo hi\"]\n",
+        "  command: [" + String.join(", ", java.util.Collections.nCopies(65, "\"x\"")) + "]\n");
+    String longImage = job("long-image", "busybox:" + "1".repeat(1100), 1);
+
+    Kubectl.Result args = applyServerValidated(tooManyArgs);
+    Kubectl.Result image = applyServerValidated(longImage);
+
+    assertThat(args.exitCode()).as("%s", args).isNotZero();
+    assertThat(args.stderr()).contains("spec.command").contains("at most 64 items");
+    assertThat(image.exitCode()).as("%s", image).isNotZero();
+    assertThat(image.stderr()).contains("spec.image").contains("at most 1024");
+    assertThat(cluster.client().resources(GpuJob.class).inNamespace(ns).list().getItems()).isEmpty();
+  }
+
+  @Test
   void aJobWithoutAnImageIsRefusedNamingTheField() {
     Kubectl.Result result = applyServerValidated(job("no-image", null, 1));
 

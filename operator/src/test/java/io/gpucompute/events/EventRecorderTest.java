@@ -10,10 +10,12 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import io.gpucompute.secrets.SecretValues;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** Events are aggregated as kubelet's correlator does: repeats count on one Event. */
+/** Events are aggregated as kubelet's correlator does, and every message passes the Scrubber and is bounded. */
 @EnableKubernetesMockClient(crud = true, https = false)
 class EventRecorderTest {
 
@@ -62,6 +64,20 @@ class EventRecorderTest {
     recorder.warning(first, "CleanupBlocked", "down again");
 
     assertThat(events()).hasSize(4).allSatisfy(event -> assertThat(event.getCount()).isEqualTo(1));
+  }
+
+  @Test
+  void anEventNeverCarriesASecretValueTheOperatorReadAndIsBounded() {
+    String secret = "event-secret-" + UUID.randomUUID();
+    SecretValues.remember(List.of(secret));
+    EventRecorder recorder = new EventRecorder(client, Clock.systemUTC(), "test");
+
+    recorder.warning(object("subject"), "ProviderError", "the provider echoed " + secret + " " + "z".repeat(5000));
+
+    assertThat(events()).singleElement().satisfies(e -> {
+      assertThat(e.getMessage()).startsWith("the provider echoed *** zzz").doesNotContain(secret);
+      assertThat(e.getMessage().length()).isLessThanOrEqualTo(1024);
+    });
   }
 
   /** A clock a test moves. */

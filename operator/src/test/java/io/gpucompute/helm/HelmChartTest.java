@@ -127,17 +127,6 @@ class HelmChartTest {
   }
 
   @Test
-  void theKubernetesProviderRulesAreBehindAValue() {
-    ClusterRole role = one(render(t -> t.set("providers.kubernetes.enabled", true)), ClusterRole.class,
-        "gpucompute-gpu-compute-operator");
-    assertThat(rule(role, "batch", "jobs").getVerbs()).containsExactlyInAnyOrder("get", "list", "create", "delete");
-    assertThat(rule(role, "", "pods/log").getVerbs()).containsExactly("get");
-    // Its env Secrets: written and deleted by name, still never listed or watched.
-    assertThat(role.getRules().stream().filter(r -> r.getResources().contains("secrets"))
-        .flatMap(r -> r.getVerbs().stream())).doesNotContain("list", "watch", "*");
-  }
-
-  @Test
   void theRolesForPeopleAggregateIntoEditAndView() {
     List<HasMetadata> objects = render(t -> {});
     ClusterRole user = one(objects, ClusterRole.class, "gpucompute-user");

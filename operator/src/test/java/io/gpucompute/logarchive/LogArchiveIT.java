@@ -122,7 +122,8 @@ class LogArchiveIT {
 
   private static ProviderConfig providerConfig(String type, String name, String ns, String runpodUrl) {
     String settings = switch (type) {
-      case "local" -> "type: Local\n  local: {gpus: [{type: A100, count: 1}]}";
+      case "local" -> "type: Local\n  allowedNamespaces: {matchLabels: {kubernetes.io/metadata.name: " + ns + "}}\n"
+          + "  local: {gpus: [{type: A100, count: 1}]}";
       case "runpod" -> "type: RunPod\n  endpoint: " + runpodUrl + "\n  credentialsSecretRef: {namespace: " + ns
           + ", name: runpod}";
       default -> "type: Kubernetes\n  kubernetes: {nodeSelectors: {A100: {nvidia.com/gpu.product: "

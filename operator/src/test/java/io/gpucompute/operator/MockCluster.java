@@ -58,7 +58,7 @@ public final class MockCluster implements AutoCloseable {
   public static OperatorSettings fastSettings(Path localStateDir) {
     JobTiming fast = new JobTiming(Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofMillis(200),
         Duration.ofSeconds(1), Duration.ofSeconds(10));
-    return new OperatorSettings(new LocalSettings(localStateDir, "gpucompute-test-no-nvidia-smi", Duration.ofSeconds(2)),
+    return new OperatorSettings(LocalSettings.enabled(localStateDir, "gpucompute-test-no-nvidia-smi", Duration.ofSeconds(2)),
         fast, Duration.ofSeconds(30), 0, Optional.empty(), Optional.empty(), "test");
   }
 

@@ -1,5 +1,7 @@
 package io.gpucompute.operator;
 
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -75,7 +77,16 @@ public final class TestResources {
     return client.resource(config).create();
   }
 
-  /** A Local ProviderConfig with {@code gpus} declared A100s at 2 USD per GPU-hour. */
+  /**
+   * A selector that names every namespace but kube-system: a Local ProviderConfig must name the namespaces it allows
+   * (an empty selector is refused), and the tests' namespaces vary.
+   */
+  public static LabelSelector everyTestNamespace() {
+    return new LabelSelectorBuilder().addNewMatchExpression().withKey("kubernetes.io/metadata.name")
+        .withOperator("NotIn").withValues("kube-system").endMatchExpression().build();
+  }
+
+  /** A Local ProviderConfig with {@code gpus} declared A100s at 2 USD per GPU-hour, for {@link #everyTestNamespace}. */
   public static ProviderConfig localProvider(String name, int gpus, Consumer<ProviderConfigSpec> customize) {
     ProviderConfig config = new ProviderConfig();
     config.setMetadata(new ObjectMetaBuilder().withName(name).build());
@@ -85,6 +96,7 @@ public final class TestResources {
     local.setGpus(List.of(new LocalGpu("A100", gpus)));
     spec.setLocal(local);
     spec.setPrices(List.of(new GpuPrice("A100", "2")));
+    spec.setAllowedNamespaces(everyTestNamespace());
     customize.accept(spec);
     config.setSpec(spec);
     return config;

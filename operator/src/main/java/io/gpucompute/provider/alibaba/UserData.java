@@ -4,6 +4,7 @@ import io.gpucompute.provider.LogShipping;
 import io.gpucompute.provider.ProviderException;
 import io.gpucompute.provider.WorkloadSpec;
 import io.gpucompute.provider.WorkloadVolume;
+import io.gpucompute.secrets.Scrubber;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -21,8 +22,11 @@ import java.util.regex.Pattern;
  * its exit code to {@code $GPUJOB_DIR/exit}. A marker file makes it run once even if cloud-init runs it again. When
  * the host cannot be prepared or the container cannot start, it writes exit code 125 (Docker's own code for that).
  *
- * <p>Environment values travel inside the UserData (Base64 on the wire, readable by whoever may call
+ * <p>Environment values travel inside the UserData (Base64 on the wire, readable in the clear by whoever may call
  * DescribeUserData): they are never put on a command line, though; the container gets them through {@code -e NAME}.
+ * So a value read from a Secret ({@code env[].valueFrom.secretKeyRef}, or a credential) is refused
+ * ({@value #SECRET_ENV_REFUSED}) rather than written there: ECS offers no boot-time channel that DescribeUserData
+ * or DescribeInvocations would not show.
  *
  * <p>Volumes ({@link EcsVolumes}) are mounted on the host under {@code $GPUJOB_DIR/volumes/<name>} before the
  * container starts, and bound into it at their mount path. With a log archive, the waiter uploads the container's
@@ -40,6 +44,9 @@ final class UserData {
   static final String EXIT_MARKER = "__GPUJOB_EXIT__";
   /** ECS's documented limit on UserData before Base64 (older documents say 16 KB). */
   static final int MAX_BYTES = 32 * 1024;
+
+  /** The reason of a job whose env holds a value read from a Secret. */
+  static final String SECRET_ENV_REFUSED = "SecretEnvNotSupported";
 
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
@@ -88,6 +95,12 @@ final class UserData {
       if (!ENV_NAME.matcher(e.getKey()).matches()) {
         throw new ProviderException.InvalidRequest("InvalidEnvName", "env name '" + e.getKey()
             + "' is not a shell variable name; AlibabaECS passes env to the container by name");
+      }
+      if (Scrubber.containsSecret(e.getValue())) {
+        throw new ProviderException.InvalidRequest(SECRET_ENV_REFUSED, "env " + e.getKey() + " holds a value read "
+            + "from a Secret: AlibabaECS would have to write it into the instance's UserData, which anyone allowed "
+            + "ecs:DescribeUserData reads in the clear, so it refuses secretKeyRef env; let the container fetch the "
+            + "secret itself (for example with the instance's RAM role), or use another provider");
       }
       s.append("export ").append(e.getKey()).append('=').append(quote(e.getValue())).append('\n');
     }

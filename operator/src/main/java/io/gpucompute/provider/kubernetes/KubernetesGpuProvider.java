@@ -1,5 +1,6 @@
 package io.gpucompute.provider.kubernetes;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gpucompute.provider.GpuProvider;
 import io.gpucompute.provider.ListedWorkload;
 import io.gpucompute.provider.Observation;
@@ -15,24 +16,43 @@ import java.util.Optional;
 /**
  * The Kubernetes provider of one ProviderConfig: each attempt is one batch/v1 Job on the cluster the operator runs in,
  * through the operator's own client ({@link JobWorkloads}).
+ *
+ * <p>Its probe checks the operator's rights where the Jobs go: in {@code spec.kubernetes.namespace}, every permission
+ * the provider uses ({@link NamespaceAccess}); a namespace without them makes the ProviderConfig not ready (reason
+ * {@value #FORBIDDEN}). With the namespace unset, Jobs go to each GpuJob's own namespace, which the probe cannot
+ * know: a job in a namespace without the rights meets the API server's 403 at submit, with the same reason.
  */
 final class KubernetesGpuProvider implements GpuProvider {
 
+  /** The reason of a ProviderConfig whose namespace the operator may not run Jobs in. */
+  static final String FORBIDDEN = "Forbidden";
+
+  private final KubernetesClient client;
   private final JobWorkloads jobs;
   private final JobPlacement placement;
 
-  KubernetesGpuProvider(JobWorkloads jobs, JobPlacement placement) {
+  KubernetesGpuProvider(KubernetesClient client, JobWorkloads jobs, JobPlacement placement) {
+    this.client = client;
     this.jobs = jobs;
     this.placement = placement;
   }
 
   @Override
   public ProbeResult probe() {
-    String where = placement.namespace() == null ? "the GpuJobs' namespaces" : "namespace " + placement.namespace();
+    String types = "; GPU types: "
+        + (placement.acceptsAnyType() ? "any" : offers().stream().map(Offer::gpuType).toList());
     try {
+      if (placement.namespace() == null) {
+        NamespaceAccess.checkCredentials(client); // where the Jobs go depends on each GpuJob
+        return ProbeResult.ready("Jobs run on this cluster in the GpuJobs' own namespaces, where the operator needs "
+            + "the rights to run them (Helm chart: providers.kubernetes.namespaces)" + types);
+      }
+      List<NamespaceAccess.Permission> missing = NamespaceAccess.missing(client, placement.namespace());
+      if (!missing.isEmpty()) {
+        return ProbeResult.notReady(FORBIDDEN, NamespaceAccess.refusal(placement.namespace(), missing));
+      }
       jobs.checkAccess();
-      return ProbeResult.ready("Jobs run on this cluster in " + where + "; GPU types: "
-          + (placement.acceptsAnyType() ? "any" : offers().stream().map(Offer::gpuType).toList()));
+      return ProbeResult.ready("Jobs run on this cluster in namespace " + placement.namespace() + types);
     } catch (ProviderException e) {
       return ProbeResult.notReady(e.reason(), e.getMessage());
     }

@@ -225,7 +225,7 @@ public final class LocalGpuProvider implements GpuProvider {
       Map<String, String> env = new LinkedHashMap<>(spec.env());
       env.putAll(volumes.prepare(spec.volumes(), dir.path()));
       LaunchCommand command = LaunchCommand.forWorkload(spec.withEnv(env), devices, host.mvCommand());
-      launched = WorkloadLauncher.launch(dir, command);
+      launched = host.launcher().launch(dir, command);
     } catch (IOException | UncheckedIOException e) {
       throw new ProviderException.Transient("LaunchFailed",
           "cannot launch workload " + key + " in " + dir + ": " + e.getMessage(), e);

@@ -2,6 +2,7 @@ package io.gpucompute.provider.runpod;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gpucompute.provider.ProviderException;
+import io.gpucompute.secrets.Scrubber;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -22,6 +23,9 @@ import java.util.regex.Pattern;
  * </table>
  *
  * <p>Every message names what was being done and RunPod's own message; none holds the API key or a request body.
+ * RunPod's words are untrusted (a GraphQL server may echo the variables it got, env values included): they are
+ * scrubbed of secret values before they are cut to {@value #MAX_QUOTE} characters, so a cut never leaves the start
+ * of a secret behind.
  */
 final class RunPodErrors {
 
@@ -126,6 +130,6 @@ final class RunPodErrors {
   }
 
   static String truncate(String text) {
-    return text.length() <= MAX_QUOTE ? text : text.substring(0, MAX_QUOTE) + "...";
+    return Scrubber.untrusted(text, MAX_QUOTE + 3);
   }
 }

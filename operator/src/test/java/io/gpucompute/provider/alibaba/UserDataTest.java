@@ -8,9 +8,12 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.gpucompute.api.v1alpha1.EnvVar;
+import io.gpucompute.api.v1alpha1.EnvVarSource;
 import io.gpucompute.api.v1alpha1.GpuJob;
 import io.gpucompute.api.v1alpha1.GpuRequest;
+import io.gpucompute.api.v1alpha1.SecretKeySelector;
 import io.gpucompute.job.WorkloadSpecs;
+import io.gpucompute.operator.MockCluster;
 import io.gpucompute.operator.TestResources;
 import io.gpucompute.provider.GpuDemand;
 import io.gpucompute.provider.GpuProvider;
@@ -78,6 +81,28 @@ class UserDataTest {
     assertThat(UserData.parse("still going\n__GPUJOB_EXIT__\n"))
         .isEqualTo(new UserData.Status("still going", null, true));
     assertThat(UserData.parse("cut off")).isEqualTo(new UserData.Status("cut off", null, false));
+  }
+
+  /**
+   * A value read from a Secret would be readable in the clear through DescribeUserData, so a secretKeyRef env is
+   * refused, naming the variable and the reason, never the value; nothing reaches ECS.
+   */
+  @Test
+  void aSecretKeyRefEnvIsRefusedRatherThanWrittenIntoTheUserData() {
+    String secret = "hf_" + java.util.UUID.randomUUID();
+    try (MockCluster cluster = MockCluster.start()) {
+      TestResources.createNamespace(cluster.client(), "team-a", Map.of());
+      TestResources.createSecret(cluster.client(), "team-a", "hf", Map.of("token", secret));
+      GpuJob job = job();
+      job.getSpec().setEnv(List.of(EnvVar.plain("GREETING", "hello"), new EnvVar("HF_TOKEN", null,
+          new EnvVarSource(new SecretKeySelector("hf", "token")))));
+
+      assertThatThrownBy(() -> UserData.render(new WorkloadSpecs(cluster.client(), null).build(job, 1, "alibaba")))
+          .isInstanceOfSatisfying(ProviderException.InvalidRequest.class,
+              e -> assertThat(e.reason()).isEqualTo(UserData.SECRET_ENV_REFUSED))
+          .hasMessageContaining("env HF_TOKEN").hasMessageContaining("ecs:DescribeUserData")
+          .message().doesNotContain(secret);
+    }
   }
 
   @Test

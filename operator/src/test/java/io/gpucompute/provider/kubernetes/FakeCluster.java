@@ -7,12 +7,15 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewStatusBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.Dispatcher;
@@ -62,6 +65,8 @@ public final class FakeCluster implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FakeCluster.class);
   /** Held, so java.util.logging does not forget its level (it keeps loggers weakly): one line per request is noise. */
   private static final java.util.logging.Logger MOCK_SERVER_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+  /** The API server's SelfSubjectAccessReviews, which this fake answers as for an admin: allowed. */
+  static final String ACCESS_REVIEWS = "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews";
   private static final Pattern LOG_PATH = Pattern.compile("^/api/v1/namespaces/([^/]+)/pods/([^/?]+)/log(\\?.*)?$");
 
   /** One Job the fake controller took up. */
@@ -114,6 +119,9 @@ public final class FakeCluster implements AutoCloseable {
         if ("GET".equals(request.getMethod()) && logPath.matches()) {
           return logOf(logPath.group(1), logPath.group(2));
         }
+        if ("POST".equals(request.getMethod()) && request.getPath().startsWith(ACCESS_REVIEWS)) {
+          return accessReviewAnswer(request.getUtf8Body(), true);
+        }
         return crud.dispatch(request);
       }
     };
@@ -121,6 +129,18 @@ public final class FakeCluster implements AutoCloseable {
     server.init();
     client = server.createClient();
     loop.scheduleWithFixedDelay(this::tick, 0, 20, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * A SelfSubjectAccessReview answered as a real API server answers it: the review with its status. Unless a
+   * {@link #fault} answers otherwise, every review is allowed, as for an admin.
+   *
+   * @param body the request's body (which can be read only once)
+   */
+  public static MockResponse accessReviewAnswer(String body, boolean allowed) {
+    SelfSubjectAccessReview review = Serialization.unmarshal(body, SelfSubjectAccessReview.class);
+    review.setStatus(new SubjectAccessReviewStatusBuilder().withAllowed(allowed).build());
+    return new MockResponse().setResponseCode(201).setBody(Serialization.asJson(review));
   }
 
   /** An admin client of the mock API server. */

@@ -215,7 +215,7 @@ class KubernetesGpuProviderTest {
 
   @Test
   void aMissingPermissionIsAConditionThatNamesIt() throws ProviderException {
-    GpuProvider provider = provider(null);
+    GpuProvider provider = provider("team-a");
     WorkloadKey key = key(provider);
     kube.cluster().fault(request -> request.getPath().contains("/jobs") ? FakeCluster.status(403, "Forbidden",
         "jobs.batch is forbidden: User \"system:serviceaccount:gpu:op\" cannot create resource \"jobs\" in API group "
@@ -229,6 +229,39 @@ class KubernetesGpuProviderTest {
         .isInstanceOfSatisfying(ProviderException.Transient.class,
             e -> assertThat(e.reason()).isEqualTo("Forbidden"))
         .hasMessageContaining("get Job team-a/" + key.workloadName());
+  }
+
+  @Test
+  void aNamespaceWhereTheOperatorMayNotWriteRefusesTheProviderConfigNamingEveryMissingPermission() {
+    GpuProvider provider = provider("gpu-jobs");
+    kube.cluster().fault(request -> {
+      if (!request.getPath().startsWith(FakeCluster.ACCESS_REVIEWS)) {
+        return null;
+      }
+      String review = request.getUtf8Body();
+      boolean denied = review.contains("\"namespace\":\"gpu-jobs\"") && review.contains("\"secrets\"");
+      return FakeCluster.accessReviewAnswer(review, !denied);
+    });
+
+    ProbeResult probe = provider.probe();
+
+    assertThat(probe.ready()).isFalse();
+    assertThat(probe.reason()).isEqualTo("Forbidden");
+    assertThat(probe.message()).contains("namespace gpu-jobs")
+        .contains("get secrets, create secrets, update secrets, patch secrets, delete secrets")
+        .doesNotContain("jobs.batch").contains("providers.kubernetes.namespaces");
+    assertThat(provider("gpu-jobs-allowed").probe().ready()).as("a namespace with every right").isTrue();
+  }
+
+  @Test
+  void withoutANamespaceTheProbeChecksTheCredentialsButNoNamespace() {
+    kube.cluster().fault(request -> request.getPath().startsWith(FakeCluster.ACCESS_REVIEWS)
+        ? FakeCluster.accessReviewAnswer(request.getUtf8Body(), false) : null);
+
+    ProbeResult probe = provider(null).probe();
+
+    assertThat(probe.ready()).as("%s", probe).isTrue();
+    assertThat(probe.message()).contains("GpuJobs' own namespaces");
   }
 
   @Test

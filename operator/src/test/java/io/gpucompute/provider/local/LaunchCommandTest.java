@@ -27,7 +27,35 @@ class LaunchCommandTest {
     LaunchCommand command = LaunchCommand.forWorkload(spec, DECLARED, "/usr/bin/mv");
 
     assertThat(command.argv()).containsExactly("setsid", "/bin/sh", "-c", LaunchCommand.WRAPPER_SCRIPT,
-        LaunchCommand.WRAPPER_NAME, "/usr/bin/mv", "python", "train.py", "--lr", "0.1; rm -rf /");
+        LaunchCommand.WRAPPER_NAME, "/usr/bin/mv", ".", "python", "train.py", "--lr", "0.1; rm -rf /");
+  }
+
+  @Test
+  void asAnotherUserTheWrapperDropsToItBeforeAnyJobVariableIsLoaded() throws ProviderException {
+    WorkloadSpec spec = spec(List.of("python", "train.py"), List.of("--lr"), Map.of("LD_PRELOAD", "/tmp/x.so"));
+
+    List<String> argv = LaunchCommand.forWorkload(spec, DECLARED, "/usr/bin/mv")
+        .argvAs(new WorkloadUser(61000, 61001), "/usr/bin/setpriv", "work", "/state/w/work/.env");
+
+    assertThat(argv).containsExactly("setsid", "/bin/sh", "-c", LaunchCommand.WRAPPER_SCRIPT,
+        LaunchCommand.WRAPPER_NAME, "/usr/bin/mv", "work", "/usr/bin/setpriv", "--reuid=61000", "--regid=61001",
+        "--clear-groups", "--no-new-privs", "--", "/bin/sh", "-c", LaunchCommand.LOADER_SCRIPT,
+        LaunchCommand.LOADER_NAME, "/state/w/work/.env", "python", "train.py", "--lr");
+    assertThat(String.join(" ", argv)).as("no variable's value on a command line").doesNotContain("/tmp/x.so");
+  }
+
+  @Test
+  void theEnvironmentFileQuotesEveryValueForTheShell() throws ProviderException {
+    WorkloadSpec spec = spec(List.of("true"), List.of(), Map.of("QUOTE", "it's $HOME `x`\nnext"));
+
+    assertThat(LaunchCommand.forWorkload(spec, DECLARED, "mv").environmentFile()).isEqualTo("""
+        CUDA_VISIBLE_DEVICES='1,2'
+        GPUCOMPUTE_JOB_ATTEMPT='2'
+        GPUCOMPUTE_JOB_NAME='train'
+        GPUCOMPUTE_JOB_NAMESPACE='team-a'
+        QUOTE='it'\\''s $HOME `x`
+        next'
+        """);
   }
 
   @Test
@@ -60,7 +88,7 @@ class LaunchCommandTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"A=B", "NUL\0NAME"})
+  @ValueSource(strings = {"A=B", "NUL\0NAME", "1ST", "A.B", ""})
   void anEnvNameNoProcessCanHaveIsAnInvalidRequestThatHidesTheValue(String name) {
     assertThatThrownBy(() -> LaunchCommand.check(spec(List.of("true"), List.of(), Map.of(name, "s3cret"))))
         .isInstanceOfSatisfying(ProviderException.InvalidRequest.class,

@@ -40,7 +40,7 @@ class LocalGpuProviderContractTest extends GpuProviderContractTest {
 
   @Override
   protected GpuProvider newProvider() throws ProviderException {
-    settings = new LocalSettings(temp.resolve("state"), LocalTestSupport.NO_NVIDIA_SMI, Duration.ofSeconds(2));
+    settings = LocalSettings.enabled(temp.resolve("state"), LocalTestSupport.NO_NVIDIA_SMI, Duration.ofSeconds(2));
     try {
       starts = Files.createDirectories(temp.resolve("starts"));
     } catch (IOException e) {

@@ -53,7 +53,7 @@ class LocalGpuProviderTest {
 
   @BeforeEach
   void settings() {
-    settings = new LocalSettings(temp.resolve("state"), LocalTestSupport.NO_NVIDIA_SMI, Duration.ofSeconds(2));
+    settings = LocalSettings.enabled(temp.resolve("state"), LocalTestSupport.NO_NVIDIA_SMI, Duration.ofSeconds(2));
   }
 
   @AfterEach
@@ -157,7 +157,7 @@ class LocalGpuProviderTest {
   @Test
   void gpusReportedByNvidiaSmiAreTheInventoryAndAreGivenAsUuids() throws Exception {
     Path nvidiaSmi = LocalTestSupport.fakeNvidiaSmi(temp, LocalTestSupport.H200_LINE);
-    settings = new LocalSettings(settings.stateDir(), nvidiaSmi.toString(), settings.cancelGracePeriod());
+    settings = LocalSettings.enabled(settings.stateDir(), nvidiaSmi.toString(), settings.cancelGracePeriod());
     ProviderConfigSpec spec = LocalTestSupport.spec("A100", 2); // ignored: nvidia-smi reports GPUs
     spec.getPrices().add(new io.gpucompute.api.v1alpha1.GpuPrice("H200", "3.50"));
     GpuProvider provider = provider(spec);
@@ -203,7 +203,7 @@ class LocalGpuProviderTest {
 
   @Test
   void cancelKillsWhatIgnoresSigtermAfterTheGracePeriod() throws Exception {
-    settings = new LocalSettings(settings.stateDir(), settings.nvidiaSmi(), Duration.ofMillis(300));
+    settings = LocalSettings.enabled(settings.stateDir(), settings.nvidiaSmi(), Duration.ofMillis(300));
     GpuProvider provider = provider(LocalTestSupport.spec("A100", 1));
     WorkloadKey key = key("stubborn");
     provider.submit(shell(key, "A100", 1, "trap '' TERM; echo trapped; sleep 300; sleep 300"));
@@ -325,7 +325,7 @@ class LocalGpuProviderTest {
         .isEqualTo(ProbeResult.ready("2 GPUs: A100 x2 (declared)"));
 
     Path file = Files.writeString(temp.resolve("a-file"), "not a directory");
-    settings = new LocalSettings(file, settings.nvidiaSmi(), settings.cancelGracePeriod());
+    settings = LocalSettings.enabled(file, settings.nvidiaSmi(), settings.cancelGracePeriod());
     assertThat(provider(LocalTestSupport.spec("A100", 2)).probe()).satisfies(probe -> {
       assertThat(probe.ready()).isFalse();
       assertThat(probe.reason()).isEqualTo("StateDirNotWritable");

@@ -7,6 +7,7 @@ import io.gpucompute.api.v1alpha1.LocalGpu;
 import io.gpucompute.api.v1alpha1.LocalProviderSpec;
 import io.gpucompute.api.v1alpha1.ProviderConfigSpec;
 import io.gpucompute.api.v1alpha1.ProviderType;
+import io.gpucompute.operator.TestResources;
 import io.gpucompute.provider.GpuDemand;
 import io.gpucompute.provider.WorkloadKey;
 import io.gpucompute.provider.WorkloadSpec;
@@ -41,6 +42,7 @@ final class LocalTestSupport {
     }
     spec.setLocal(local);
     spec.getPrices().add(new GpuPrice("A100", "1.89"));
+    spec.setAllowedNamespaces(TestResources.everyTestNamespace());
     return spec;
   }
 

@@ -58,6 +58,12 @@ public final class RunPodStub implements AutoCloseable {
   public static final String API_KEY = "rp-stub-key-6c1f0e9a";
   /** The serverless endpoint the stub has. */
   static final String ENDPOINT_ID = "ep-stub1";
+  /**
+   * An env variable that makes the stub refuse the deploy the way a GraphQL server refuses invalid variables: its
+   * error message quotes the env it got, values included (as graphql-js does: {@code Variable "$input" got invalid
+   * value [...] at "input.env"}).
+   */
+  static final String ECHO_ENV = "GPUCOMPUTE_STUB_ECHO_INPUT";
   static final String NO_CAPACITY_MESSAGE = "There are no longer any instances available with the requested "
       + "specifications. Please refresh and try again.";
 
@@ -212,7 +218,15 @@ public final class RunPodStub implements AutoCloseable {
   private volatile boolean logsAvailable = true;
   private volatile boolean logHeartbeats = true;
 
+  private final String apiKey;
+
   RunPodStub() throws IOException {
+    this(API_KEY);
+  }
+
+  /** A stub that accepts {@code apiKey} as its one API key. */
+  RunPodStub(String apiKey) throws IOException {
+    this.apiKey = apiKey;
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     handlers = Executors.newCachedThreadPool(daemon("runpod-stub-http"));
     scheduler = Executors.newScheduledThreadPool(2, daemon("runpod-stub-host"));
@@ -457,7 +471,7 @@ public final class RunPodStub implements AutoCloseable {
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       String query = exchange.getRequestURI().getRawQuery();
-      if (query != null && (query.contains("api_key") || query.contains(API_KEY))) {
+      if (query != null && (query.contains("api_key") || query.contains(apiKey))) {
         violation("the API key travelled in a URL: " + exchange.getRequestURI().getPath());
       }
       String auth = exchange.getRequestHeaders().getFirst("Authorization");
@@ -467,7 +481,7 @@ public final class RunPodStub implements AutoCloseable {
         send(exchange, 401, "{\"errors\":[{\"message\":\"Unauthorized\"}]}");
         return;
       }
-      if (!auth.equals("Bearer " + API_KEY)) {
+      if (!auth.equals("Bearer " + apiKey)) {
         send(exchange, 401, "{\"errors\":[{\"message\":\"Unauthorized\"}]}");
         return;
       }
@@ -750,6 +764,13 @@ public final class RunPodStub implements AutoCloseable {
     }
     if (env.size() > 50) {
       violation("more than 50 env variables");
+    }
+    if (env.containsKey(ECHO_ENV)) {
+      errors.addObject().put("message", "Variable \"$input\" got invalid value " + input.path("env")
+          + " at \"input.env\"; Field \"" + ECHO_ENV + "\" is not allowed.").putObject("extensions")
+          .put("code", "BAD_USER_INPUT");
+      data.putNull("podFindAndDeployOnDemand");
+      return;
     }
     JsonNode type = null;
     for (JsonNode candidate : catalogue()) {

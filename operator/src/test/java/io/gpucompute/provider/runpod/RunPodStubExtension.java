@@ -13,7 +13,18 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class RunPodStubExtension implements BeforeEachCallback, AfterEachCallback {
 
+  private final String apiKey;
   private RunPodStub stub;
+
+  /** Stubs that accept {@link RunPodStub#API_KEY}. */
+  public RunPodStubExtension() {
+    this(RunPodStub.API_KEY);
+  }
+
+  /** Stubs that accept {@code apiKey}. */
+  public RunPodStubExtension(String apiKey) {
+    this.apiKey = apiKey;
+  }
 
   public RunPodStub stub() {
     return stub;
@@ -21,7 +32,7 @@ public final class RunPodStubExtension implements BeforeEachCallback, AfterEachC
 
   @Override
   public void beforeEach(ExtensionContext context) throws Exception {
-    stub = new RunPodStub();
+    stub = new RunPodStub(apiKey);
   }
 
   @Override

@@ -50,6 +50,7 @@ final class TkeStub implements AutoCloseable {
 
   private final HttpServer server;
   private final IntFunction<String> kubeconfig;
+  private final String secretKey;
   private final AtomicInteger kubeconfigs = new AtomicInteger();
   private final List<String> actions = new CopyOnWriteArrayList<>();
   private final List<String> violations = new CopyOnWriteArrayList<>();
@@ -63,7 +64,13 @@ final class TkeStub implements AutoCloseable {
 
   /** Hands out {@code kubeconfig.apply(n)} for the n-th DescribeClusterKubeconfig (from 1). */
   TkeStub(IntFunction<String> kubeconfig) throws IOException {
+    this(kubeconfig, SECRET_KEY);
+  }
+
+  /** Like {@link #TkeStub(IntFunction)}, for requests signed with {@link #SECRET_ID} and {@code secretKey}. */
+  TkeStub(IntFunction<String> kubeconfig, String secretKey) throws IOException {
     this.kubeconfig = kubeconfig;
+    this.secretKey = secretKey;
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/", this::handle);
     server.start();
@@ -203,7 +210,7 @@ final class TkeStub implements AutoCloseable {
     String scope = date + "/" + service + "/tc3_request";
     String toSign = "TC3-HMAC-SHA256\n" + timestamp + "\n" + scope + "\n"
         + sha256Hex(canonical.getBytes(StandardCharsets.UTF_8));
-    byte[] kDate = hmac(("TC3" + SECRET_KEY).getBytes(StandardCharsets.UTF_8), date);
+    byte[] kDate = hmac(("TC3" + secretKey).getBytes(StandardCharsets.UTF_8), date);
     byte[] kService = hmac(kDate, service);
     byte[] kSigning = hmac(kService, "tc3_request");
     String expected = HexFormat.of().formatHex(hmac(kSigning, toSign));

@@ -63,8 +63,13 @@ final class TkeStubExtension implements BeforeEachCallback, AfterEachCallback {
 
   /** A TencentTKE provider of {@code spec}, with the key pair the stub knows. */
   static GpuProvider provider(ProviderConfigSpec spec) throws ProviderException {
+    return provider(spec, TkeStub.SECRET_KEY);
+  }
+
+  /** A TencentTKE provider of {@code spec}, with {@link TkeStub#SECRET_ID} and {@code secretKey}. */
+  static GpuProvider provider(ProviderConfigSpec spec, String secretKey) throws ProviderException {
     return new TencentTkeProviderFactory(Duration.ofSeconds(5)).create("tke", spec,
-        new Credentials(TkeStub.credentials(TkeStub.SECRET_ID, TkeStub.SECRET_KEY)));
+        new Credentials(TkeStub.credentials(TkeStub.SECRET_ID, secretKey)));
   }
 
   @Override
