@@ -46,7 +46,7 @@ public final class ControlPlane implements AutoCloseable {
    *
    * @throws StartupException with the script's output when the control plane could not be started
    */
-  static ControlPlane start(Path repoRoot, Path stateDir, Duration upTimeout) {
+  public static ControlPlane start(Path repoRoot, Path stateDir, Duration upTimeout) {
     return start(repoRoot, stateDir, upTimeout, Map.of());
   }
 
