@@ -34,14 +34,20 @@ public final class GpuComputeOperator implements AutoCloseable {
   /** The leader-election Lease (coordination.k8s.io) in {@link OperatorSettings#leaseNamespace()}. */
   public static final String LEASE_NAME = "gpucompute-operator-leader";
 
+  /** Threads that record Events, off the reconcile threads. */
+  private static final int EVENT_WRITERS = 4;
+
   private final Operator operator;
   private final ProviderRegistry providers;
   private final OperatorMetrics metrics;
+  private final EventRecorder recorder;
 
-  private GpuComputeOperator(Operator operator, ProviderRegistry providers, OperatorMetrics metrics) {
+  private GpuComputeOperator(Operator operator, ProviderRegistry providers, OperatorMetrics metrics,
+      EventRecorder recorder) {
     this.operator = operator;
     this.providers = providers;
     this.metrics = metrics;
+    this.recorder = recorder;
   }
 
   /**
@@ -61,12 +67,13 @@ public final class GpuComputeOperator implements AutoCloseable {
       Consumer<ConfigurationServiceOverrider> overrides, List<ProviderFactory> factories) {
     OperatorMetrics metrics = new OperatorMetrics();
     Operator operator = new Operator(o -> {
-      o.withKubernetesClient(client).withCloseClientOnStop(false).withMetrics(metrics.josdkMetrics());
+      o.withKubernetesClient(client).withCloseClientOnStop(false).withMetrics(metrics.josdkMetrics())
+          .withConcurrentReconciliationThreads(settings.scale().reconcileThreads());
       settings.leaseNamespace().ifPresent(ns -> o.withLeaderElectionConfiguration(
           new LeaderElectionConfiguration(LEASE_NAME, ns, settings.identity())));
       overrides.accept(o);
     });
-    EventRecorder recorder = new EventRecorder(client, clock, settings.identity());
+    EventRecorder recorder = EventRecorder.asynchronous(client, clock, settings.identity(), EVENT_WRITERS);
     String installation = settings.installation().orElseGet(() -> Installation.id(client));
     AtomicReference<GpuJobReconciler> jobReconciler = new AtomicReference<>();
     AtomicReference<ProviderConfigReconciler> configReconciler = new AtomicReference<>();
@@ -85,7 +92,7 @@ public final class GpuComputeOperator implements AutoCloseable {
     operator.start();
     jobs.use(jobReconciler.get().jobCache());
     metrics.countJobsFrom(jobs::cache);
-    return new GpuComputeOperator(operator, providers, metrics);
+    return new GpuComputeOperator(operator, providers, metrics, recorder);
   }
 
   /** The operator's meters, which {@code /metrics} serves (docs/metrics.md). */
@@ -102,6 +109,7 @@ public final class GpuComputeOperator implements AutoCloseable {
   @Override
   public void close() {
     operator.stop();
+    recorder.close();
     providers.close();
   }
 }

@@ -64,6 +64,23 @@ class EventRecorderTest {
     assertThat(events()).hasSize(4).allSatisfy(event -> assertThat(event.getCount()).isEqualTo(1));
   }
 
+  @Test
+  void anAsynchronousRecorderRecordsEachObjectsEventsInOrderOffTheCallersThread() {
+    MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    ConfigMap first = object("first");
+    ConfigMap second = object("second");
+
+    try (EventRecorder recorder = EventRecorder.asynchronous(client, clock, "test", 2)) {
+      for (int i = 1; i <= 3; i++) {
+        recorder.warning(first, "CleanupBlocked", "provider down (" + i + ")");
+        recorder.normal(second, "Completed", "done (" + i + ")");
+      }
+    } // close() waits for what was queued
+
+    assertThat(events()).hasSize(2).allSatisfy(event -> assertThat(event.getCount()).isEqualTo(3));
+    assertThat(events()).extracting(Event::getMessage).containsExactlyInAnyOrder("provider down (3)", "done (3)");
+  }
+
   /** A clock a test moves. */
   private static final class MutableClock extends Clock {
     Instant now;
