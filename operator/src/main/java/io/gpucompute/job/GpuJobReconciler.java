@@ -12,6 +12,7 @@ import io.gpucompute.provider.GpuProvider;
 import io.gpucompute.provider.Observation;
 import io.gpucompute.provider.ProviderException;
 import io.gpucompute.provider.ProviderRegistry;
+import io.gpucompute.provider.SubmitResult;
 import io.gpucompute.provider.WorkloadKey;
 import io.gpucompute.provider.WorkloadListener;
 import io.gpucompute.provider.WorkloadSpec;
@@ -77,10 +78,14 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
   private final JobMetrics metrics;
   private final JobStatusWriter writer = new JobStatusWriter();
   /**
-   * The attempt of each job (by uid) whose submit this process saw accepted: a workload the provider does not show
-   * yet was created, so it is waited for rather than submitted again. Dropped when the workload is released.
+   * The attempt of each job (by uid) whose submit this process saw accepted, with the provider's answer: a workload
+   * the provider does not show yet was created, so it is waited for rather than submitted again. Dropped when the
+   * workload is released.
    */
-  private final Map<String, Integer> acceptedAttempts = new ConcurrentHashMap<>();
+  private final Map<String, Accepted> acceptedAttempts = new ConcurrentHashMap<>();
+
+  /** A submit this process saw accepted. */
+  private record Accepted(int attempt, SubmitResult answer) {}
   /** Consecutive failed cleanups by job uid, for their backoff. */
   private final Map<String, Integer> cleanupFailures = new ConcurrentHashMap<>();
   private final SimpleInboundEventSource<GpuJob> wakeUps = new SimpleInboundEventSource<>("gpujob-wakeups");
@@ -171,11 +176,14 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
     }
     Admission admission = Admission.NOT_ASKED;
     if (specConfig.isPresent() && JobDecider.wantsToStart(job, view, now)) {
-      admission = queue.admit(specConfigName, JobQueueSnapshot.entry(job), JobQueueSnapshot.of(specConfig.get(),
-          context.getPrimaryCache().byIndex(BY_PROVIDER_CONFIG, specConfigName), now));
+      List<GpuJob> queued = context.getPrimaryCache().byIndex(BY_PROVIDER_CONFIG, specConfigName);
+      ProviderConfig config = specConfig.get();
+      admission = queue.admit(specConfigName, JobQueueSnapshot.entry(job), JobQueueSnapshot.fingerprint(config, queued),
+          () -> JobQueueSnapshot.of(config, queued, now), now);
     }
-    boolean submittedHere = Integer.valueOf(attempt).equals(acceptedAttempts.get(job.getMetadata().getUid()));
-    JobSituation situation = new JobSituation(job, view, bound, admission, observation, submittedHere, now,
+    Accepted accepted = acceptedAttempts.get(job.getMetadata().getUid());
+    SubmitResult acceptedHere = accepted != null && accepted.attempt() == attempt ? accepted.answer() : null;
+    JobSituation situation = new JobSituation(job, view, bound, admission, observation, acceptedHere, now,
         ThreadLocalRandom.current().nextDouble(), timing);
     Decision decision = JobDecider.decide(situation);
     Decision.Action action = decision.action();
@@ -226,8 +234,8 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
     } catch (ProviderException e) {
       outcome = SubmitOutcome.of(e);
     }
-    if (outcome instanceof SubmitOutcome.Accepted) {
-      acceptedAttempts.put(job.getMetadata().getUid(), attempt);
+    if (outcome instanceof SubmitOutcome.Accepted answer) {
+      acceptedAttempts.put(job.getMetadata().getUid(), new Accepted(attempt, answer.result()));
     } else {
       queue.release(queueName, JobQueueSnapshot.id(job));
     }
@@ -254,7 +262,7 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
       LOG.info("GpuJob {}/{}: attempt {} ran on ProviderConfig {}, which is gone; nothing of it can run any more",
           job.getMetadata().getNamespace(), job.getMetadata().getName(), attempt, binding.name());
     }
-    acceptedAttempts.remove(job.getMetadata().getUid(), attempt);
+    acceptedAttempts.computeIfPresent(job.getMetadata().getUid(), (uid, a) -> a.attempt() == attempt ? null : a);
     UpdateControl<GpuJob> control = written(job, decision, context);
     handOff(job, binding.name());
     providerConfigChanged.accept(binding.name());
@@ -318,6 +326,10 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
       return;
     }
     List<GpuJob> ofProvider = cache.byIndex(BY_PROVIDER_CONFIG, configName);
+    // Only a Queued job waits for capacity; any other waiting job is reconciled anyway and asks the queue then.
+    if (ofProvider.stream().noneMatch(j -> j.getStatus() != null && j.getStatus().getPhase() == JobPhase.Queued)) {
+      return;
+    }
     Set<String> admissible = Set.copyOf(queue.admissible(configName,
         JobQueueSnapshot.of(config.get(), ofProvider, clock.instant())));
     ofProvider.stream().filter(j -> admissible.contains(JobQueueSnapshot.id(j)))

@@ -71,11 +71,17 @@ public final class JobDecider {
     int attempt = ((Decision.Submit) recorded.action()).attempt();
     Duration poll = situation.timing().pollInterval();
     if (outcome instanceof SubmitOutcome.Accepted accepted) {
-      // The id is saved at once: a provider that finds workloads by id only needs it after a restart, and any
-      // provider's workload counts as seen from now on (a later "not found" means lost, not "never created").
+      boolean byKey = situation.attemptProvider() != null ? situation.attemptProvider().findsWorkloadsByKey()
+          : findsWorkloadsByKey(situation);
+      if (byKey) {
+        // Nothing needs the answer before the next observation, which saves it with what the provider shows then
+        // (one status write instead of two): the workload is found by its key, also after a restart.
+        return new Decision(recorded.status(), Decision.NONE, poll);
+      }
+      // A provider that finds workloads by id only needs it after a restart: it is saved at once, and the workload
+      // counts as seen from now on (a later "not found" means lost, not "never created").
       SubmitResult result = accepted.result();
-      String message = "attempt " + attempt + " submitted as " + result.externalId()
-          + (result.note() == null ? "" : "; " + result.note());
+      String message = submittedMessage(attempt, result);
       StatusDraft draft = StatusDraft.of(jobWith(situation.job(), recorded), situation.provider(), situation.now());
       draft.externalId(result.externalId()).message(message).submittedMessage(message);
       return new Decision(draft.status(), Decision.NONE, poll);
@@ -103,6 +109,11 @@ public final class JobDecider {
     SubmitOutcome.Refused refused = (SubmitOutcome.Refused) outcome;
     before.stall(JobPhase.Pending, refused.reason(), refused.message());
     return new Decision(before.status(), Decision.NONE, null);
+  }
+
+  private static String submittedMessage(int attempt, SubmitResult result) {
+    return "attempt " + attempt + " submitted as " + result.externalId()
+        + (result.note() == null ? "" : "; " + result.note());
   }
 
   private static boolean isWaiting(JobPhase phase) {
@@ -165,6 +176,11 @@ public final class JobDecider {
     Duration poll = situation.timing().pollInterval();
     if (observation == null) {
       return new Decision(draft.status(), Decision.NONE, poll);
+    }
+    SubmitResult accepted = situation.acceptedHere();
+    if (accepted != null && draft.externalId() == null) {
+      // The submit's answer, not saved yet (see afterSubmit): it goes with this observation.
+      draft.externalId(accepted.externalId()).submittedMessage(submittedMessage(attempt, accepted));
     }
     draft.externalId(observation.externalId());
     switch (observation.state()) {
