@@ -29,6 +29,8 @@ public final class ApiServerBenchmark {
       System.out.printf("== scenario %s%n", scenario);
       long began = System.nanoTime();
       rows.addAll(switch (scenario) {
+        case "handoff" -> HandOffScenario.run();
+        case "dag" -> DagScenario.run(1000, Integer.getInteger("bench.dag.tasks", 5000));
         case "burst" -> BurstScenario.run(Integer.getInteger("bench.burst.jobs", 1000));
         default -> throw new IllegalArgumentException("unknown scenario " + scenario + "; known: " + ALL);
       });
