@@ -78,7 +78,7 @@ public final class GpuComputeOperator implements AutoCloseable {
     AtomicReference<GpuJobReconciler> jobReconciler = new AtomicReference<>();
     AtomicReference<ProviderConfigReconciler> configReconciler = new AtomicReference<>();
     ProviderRegistry providers = new ProviderRegistry(factories, key -> jobReconciler.get().changed(key),
-        metrics::meter);
+        metrics::meter, settings.scale().offersTtl());
     CachedJobs jobs = new CachedJobs();
     OrphanSweeper sweeper = new OrphanSweeper(installation, jobs, recorder, clock, settings.orphanSweep().interval(),
         settings.orphanSweep().grace(), metrics::swept);
