@@ -17,14 +17,9 @@ class CachedOffersTest {
   private static final WorkloadKey KEY = new WorkloadKey("ns", "job", "uid", 1);
 
   /** A provider that counts its catalogue calls and whose submit fails as told. */
-  private static final class Catalogue implements GpuProvider {
+  private static final class Catalogue extends QuietProvider {
     final AtomicInteger fetches = new AtomicInteger();
     volatile ProviderException submitFailure;
-
-    @Override
-    public ProbeResult probe() {
-      return ProbeResult.ready("ok");
-    }
 
     @Override
     public List<Offer> offers() {
@@ -36,16 +31,8 @@ class CachedOffersTest {
       if (submitFailure != null) {
         throw submitFailure;
       }
-      return new SubmitResult("id", null);
+      return super.submit(spec);
     }
-
-    @Override
-    public Observation observe(WorkloadKey key) {
-      return Observation.notFound();
-    }
-
-    @Override
-    public void cancel(WorkloadKey key) {}
   }
 
   private final AtomicLong nanos = new AtomicLong();
