@@ -89,6 +89,7 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
   /** Consecutive failed cleanups by job uid, for their backoff. */
   private final Map<String, Integer> cleanupFailures = new ConcurrentHashMap<>();
   private final SimpleInboundEventSource<GpuJob> wakeUps = new SimpleInboundEventSource<>("gpujob-wakeups");
+  private final WorkloadPoller poller;
   private volatile IndexedResourceCache<GpuJob> jobs;
   private volatile InformerEventSource<ProviderConfig, GpuJob> providerConfigs;
 
@@ -113,6 +114,34 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
     this.clock = clock;
     this.timing = timing;
     this.providerConfigChanged = providerConfigChanged;
+    this.poller = new WorkloadPoller(timing.pollInterval(), this::cachedJobs, this::held,
+        job -> wakeUps.propagateEvent(ResourceID.fromResource(job)));
+  }
+
+  /** Starts polling the workloads that jobs hold (the operator has started). */
+  public void startPolling() {
+    poller.start();
+  }
+
+  /** Stops polling. */
+  public void stopPolling() {
+    poller.close();
+  }
+
+  private List<GpuJob> cachedJobs() {
+    var cache = jobs;
+    return cache == null ? List.of() : cache.list().toList();
+  }
+
+  /** The workload {@code job} holds now, with its connected provider, for the poller. */
+  private Optional<WorkloadPoller.Held> held(GpuJob job) {
+    GpuJobStatus status = job.getStatus();
+    if (status == null || status.getPhase() == null || !status.getPhase().holdsWorkload()
+        || status.getAttempts() == null) {
+      return Optional.empty();
+    }
+    return AttemptBindings.unreleased(job).flatMap(this::providerOf)
+        .map(provider -> new WorkloadPoller.Held(job, WorkloadSpecs.key(job, status.getAttempts()), provider));
   }
 
   @Override
@@ -343,6 +372,7 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
 
   @Override
   public void changed(WorkloadKey key) {
+    poller.changed(key);
     wakeUps.propagateEvent(new ResourceID(key.name(), key.namespace()));
   }
 

@@ -191,13 +191,13 @@ public final class JobDecider {
         draft.logTail(observation.logTail());
         enterHolding(situation, draft, JobPhase.Submitting, JobReason.WORKLOAD_PENDING,
             orElse(observation.message(), "waiting for the provider to start attempt " + attempt));
-        return new Decision(draft.status(), Decision.NONE, poll);
+        return new Decision(draft.status(), Decision.NONE, untilDeadline(spec, draft, now));
       }
       case RUNNING -> {
         draft.logTail(observation.logTail()).accrueRunningCost();
         enterHolding(situation, draft, JobPhase.Running, JobReason.WORKLOAD_RUNNING,
             "attempt " + attempt + " is running" + suffix(observation.message()));
-        return new Decision(draft.status(), Decision.NONE, poll);
+        return new Decision(draft.status(), Decision.NONE, untilDeadline(spec, draft, now));
       }
       case SUCCEEDED -> {
         draft.logTail(observation.logTail()).exitCode(orElse(observation.exitCode(), 0))
@@ -356,6 +356,21 @@ public final class JobDecider {
       return Optional.of(new Decision(draft.status(), Decision.NONE, Duration.between(now, retryAfter)));
     }
     return Optional.empty();
+  }
+
+  /**
+   * When a job whose workload is pending or running needs deciding again without an event: at its deadline, if it
+   * has one. Changes of the workload come as events: the operator polls every held workload (WorkloadPoller) and
+   * wakes the job when it changed, and some providers tell at once.
+   */
+  private static Duration untilDeadline(GpuJobSpec spec, StatusDraft draft, Instant now) {
+    Long deadline = spec.getActiveDeadlineSeconds();
+    Instant start = draft.startTime();
+    if (deadline == null || start == null) {
+      return null;
+    }
+    Duration left = Duration.between(now, start.plusSeconds(deadline));
+    return left.isNegative() || left.isZero() ? AT_ONCE : left;
   }
 
   private static boolean deadlinePassed(GpuJobSpec spec, StatusDraft draft, Instant now) {

@@ -41,13 +41,15 @@ public final class GpuComputeOperator implements AutoCloseable {
   private final ProviderRegistry providers;
   private final OperatorMetrics metrics;
   private final EventRecorder recorder;
+  private final GpuJobReconciler jobReconciler;
 
   private GpuComputeOperator(Operator operator, ProviderRegistry providers, OperatorMetrics metrics,
-      EventRecorder recorder) {
+      EventRecorder recorder, GpuJobReconciler jobReconciler) {
     this.operator = operator;
     this.providers = providers;
     this.metrics = metrics;
     this.recorder = recorder;
+    this.jobReconciler = jobReconciler;
   }
 
   /**
@@ -90,9 +92,10 @@ public final class GpuComputeOperator implements AutoCloseable {
     operator.register(jobReconciler.get(), o -> o.withRetry(new JitteredRetry(settings.timing())));
     operator.register(new io.gpucompute.dag.GpuDagReconciler(recorder, clock));
     operator.start();
+    jobReconciler.get().startPolling();
     jobs.use(jobReconciler.get().jobCache());
     metrics.countJobsFrom(jobs::cache);
-    return new GpuComputeOperator(operator, providers, metrics, recorder);
+    return new GpuComputeOperator(operator, providers, metrics, recorder, jobReconciler.get());
   }
 
   /** The operator's meters, which {@code /metrics} serves (docs/metrics.md). */
@@ -108,6 +111,7 @@ public final class GpuComputeOperator implements AutoCloseable {
   /** Stops reconciling. Workloads keep running; a new operator picks them up. */
   @Override
   public void close() {
+    jobReconciler.stopPolling();
     operator.stop();
     recorder.close();
     providers.close();

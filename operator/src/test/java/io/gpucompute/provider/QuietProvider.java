@@ -3,7 +3,7 @@ package io.gpucompute.provider;
 import java.util.List;
 
 /** A provider that is ready, offers nothing, accepts every submit and knows no workload: tests override what they watch. */
-class QuietProvider implements GpuProvider {
+public class QuietProvider implements GpuProvider {
 
   @Override
   public ProbeResult probe() {
