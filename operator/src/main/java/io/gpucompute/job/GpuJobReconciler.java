@@ -16,6 +16,8 @@ import io.gpucompute.provider.SubmitResult;
 import io.gpucompute.provider.WorkloadKey;
 import io.gpucompute.provider.WorkloadListener;
 import io.gpucompute.provider.WorkloadSpec;
+import io.gpucompute.kube.LeanItemStore;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -53,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * class only keeps their order: an attempt's record is written before its submit, and a workload is released only
  * after its outcome was written.
  */
-@ControllerConfiguration(name = GpuJobReconciler.NAME)
+@ControllerConfiguration(name = GpuJobReconciler.NAME, informer = @Informer(itemStore = GpuJobItemStore.class))
 @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES)
 public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, WorkloadListener {
 
@@ -152,6 +154,7 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
     var configs = new InformerEventSource<>(InformerEventSourceConfiguration
         .from(ProviderConfig.class, GpuJob.class)
         .withName("providerconfigs")
+        .withItemStore(new LeanItemStore<>())
         .withPrimaryToSecondaryMapper((GpuJob job) -> Set.of(new ResourceID(AttemptBindings.queueOf(job))))
         .withSecondaryToPrimaryMapper(pc -> jobsOf(context, pc.getMetadata().getName()))
         .withOnUpdateFilter(ProviderConfigChange::mattersToJobs)
@@ -159,6 +162,7 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
     var namespaces = new InformerEventSource<>(InformerEventSourceConfiguration
         .from(Namespace.class, GpuJob.class)
         .withName("namespaces")
+        .withItemStore(new LeanItemStore<>())
         .withPrimaryToSecondaryMapper((GpuJob job) -> Set.of(new ResourceID(job.getMetadata().getNamespace())))
         .withSecondaryToPrimaryMapper(ns -> context.getPrimaryCache().list(ns.getMetadata().getName())
             .map(ResourceID::fromResource).collect(Collectors.toSet()))

@@ -30,6 +30,9 @@ public final class ApiServerBenchmark {
       long began = System.nanoTime();
       rows.addAll(switch (scenario) {
         case "handoff" -> HandOffScenario.run();
+        case "idle" -> IdleScenario.run();
+        case "memory" -> MemoryScenario.run();
+        case "catalogue" -> CatalogueScenario.run();
         case "dag" -> DagScenario.run(1000, Integer.getInteger("bench.dag.tasks", 5000));
         case "burst" -> BurstScenario.run(Integer.getInteger("bench.burst.jobs", 1000));
         default -> throw new IllegalArgumentException("unknown scenario " + scenario + "; known: " + ALL);

@@ -42,6 +42,15 @@ final class BenchCluster implements AutoCloseable {
    * the operator's environment: the Local state directory, no nvidia-smi, the health server on loopback.
    */
   static BenchCluster start(String scenario, Map<String, String> operatorEnvironment) {
+    return start(scenario, operatorEnvironment, Map.of());
+  }
+
+  /**
+   * Like {@link #start(String, Map)}, with more environment for {@code hack/control-plane.sh up} (such as
+   * {@code CONTROL_PLANE_CONTROLLER_MANAGER_EXTRA_ARGS}).
+   */
+  static BenchCluster start(String scenario, Map<String, String> operatorEnvironment,
+      Map<String, String> controlPlaneEnvironment) {
     Path dir = ControlPlaneExtension.repoRoot().resolve("operator/target/bench").resolve(scenario);
     try {
       deleteRecursively(dir);
@@ -50,7 +59,7 @@ final class BenchCluster implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     ControlPlane plane = ControlPlane.start(ControlPlaneExtension.repoRoot(), dir.resolve("control-plane"),
-        Duration.ofMinutes(5));
+        Duration.ofMinutes(5), controlPlaneEnvironment);
     Map<String, String> env = new LinkedHashMap<>();
     env.put("GPUCOMPUTE_STATE_DIR", dir.resolve("local-state").toString());
     env.put("GPUCOMPUTE_NVIDIA_SMI", OperatorProcess.NO_NVIDIA_SMI);

@@ -11,7 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * When this JVM saw each GpuJob of a namespace reach each step, from a watch (the status's own timestamps have whole
- * seconds only): created (as the creating thread returned), attempt recorded, phase, workload released. Times are
+ * seconds only): created (as the creating thread returned), attempt recorded, workload observed, phase, workload
+ * released. Times are
  * {@link System#nanoTime} in milliseconds.
  */
 final class JobClock implements AutoCloseable {
@@ -20,6 +21,8 @@ final class JobClock implements AutoCloseable {
   static final class Times {
     volatile long created;
     volatile long recorded;
+    /** The status shows the workload observed: it holds one, with the provider's id. */
+    volatile long observed;
     volatile long queued;
     volatile long succeeded;
     volatile long released;
@@ -81,6 +84,10 @@ final class JobClock implements AutoCloseable {
     }
     if (t.recorded == 0 && status.getWorkload() != null) {
       t.recorded = now;
+    }
+    if (t.observed == 0 && status.getExternalId() != null && status.getPhase() != null
+        && status.getPhase().holdsWorkload()) {
+      t.observed = now;
     }
     if (t.queued == 0 && status.getPhase() == JobPhase.Queued) {
       t.queued = now;
