@@ -14,7 +14,10 @@
 #   dag         P7  fan-out GpuDags of 1,000 and 5,000 tasks
 #   (none)      all of them, in that order
 #
-# It takes about 25 minutes on 2 cores for all. Run it on a quiet machine: the
+# At the defaults it takes over an hour on 2 cores for all: idle alone took 35
+# minutes here (most of it creating 4,000 workloads), and memory's 10,000 jobs
+# were not timed to the end; with smaller sizes (BENCH_OPTS) the others took
+# 1-5 minutes each. Run it on a quiet machine: the
 # figures are only as good as the CPU the scenario gets. Scenario output and the
 # operator's log go to operator/target/bench/<scenario>/ and
 # operator/target/e2e-operators/. The exit code is 0 when every goal is met.
@@ -25,6 +28,11 @@
 #                          operator/target/bench/<scenario>/<scenario>.jfr
 #   BENCH_JAVA_OPTIONS     the operator's JVM options instead of the chart's
 #                          javaOptions (to compare; the memory limit stays)
+#   BENCH_OPTS             more options of the benchmark's JVM, such as
+#                          -Dbench.burst.jobs=1000 -Dbench.warmup.jobs=500
+#                          -Dbench.idle.jobs=2000 -Dbench.idle.seconds=300
+#                          -Dbench.catalogue.jobs=100 -Dbench.memory.jobs=10000
+#                          -Dbench.dag.tasks=5000 (the defaults)
 #   JAVA                   the java to run the benchmark (default: from PATH)
 set -euo pipefail
 
@@ -56,6 +64,9 @@ main() {
   local jvm=()
   [[ ${BENCH_JFR:-false} == true ]] && jvm+=(-Dbench.jfr=true)
   [[ -n ${BENCH_JAVA_OPTIONS:-} ]] && jvm+=("-Dbench.javaOptions=${BENCH_JAVA_OPTIONS}")
+  local extra=()
+  read -r -a extra <<<"${BENCH_OPTS:-}"
+  jvm+=("${extra[@]}")
   "${JAVA}" "${jvm[@]}" -cp "operator/target/test-classes:operator/target/classes:$(cat "${CLASSPATH_FILE}")" \
     io.gpucompute.bench.ApiServerBenchmark "$@"
 }
