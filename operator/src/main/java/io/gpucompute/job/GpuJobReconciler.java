@@ -205,7 +205,11 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
     int attempt = before == null || before.getAttempts() == null ? 0 : before.getAttempts();
     Observation observation = null;
     if (before != null && before.getPhase() != null && before.getPhase().holdsWorkload() && attemptProvider.isPresent()) {
-      observation = attemptProvider.get().observe(WorkloadSpecs.key(job, attempt), before.getExternalId());
+      WorkloadKey key = WorkloadSpecs.key(job, attempt);
+      observation = poller.take(key).orElse(null);
+      if (observation == null) {
+        observation = attemptProvider.get().observe(key, before.getExternalId());
+      }
     }
     Admission admission = Admission.NOT_ASKED;
     if (specConfig.isPresent() && JobDecider.wantsToStart(job, view, now)) {

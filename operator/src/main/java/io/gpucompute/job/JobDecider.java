@@ -69,14 +69,15 @@ public final class JobDecider {
    */
   public static Decision afterSubmit(JobSituation situation, Decision recorded, SubmitOutcome outcome) {
     int attempt = ((Decision.Submit) recorded.action()).attempt();
-    Duration poll = situation.timing().pollInterval();
+    // An accepted workload is next looked at by the poller's next round (WorkloadPoller), which wakes the job on
+    // first seeing it; or at once where the provider tells of a change.
     if (outcome instanceof SubmitOutcome.Accepted accepted) {
       boolean byKey = situation.attemptProvider() != null ? situation.attemptProvider().findsWorkloadsByKey()
           : findsWorkloadsByKey(situation);
       if (byKey) {
         // Nothing needs the answer before the next observation, which saves it with what the provider shows then
         // (one status write instead of two): the workload is found by its key, also after a restart.
-        return new Decision(recorded.status(), Decision.NONE, poll);
+        return new Decision(recorded.status(), Decision.NONE, null);
       }
       // A provider that finds workloads by id only needs it after a restart: it is saved at once, and the workload
       // counts as seen from now on (a later "not found" means lost, not "never created").
@@ -84,7 +85,7 @@ public final class JobDecider {
       String message = submittedMessage(attempt, result);
       StatusDraft draft = StatusDraft.of(jobWith(situation.job(), recorded), situation.provider(), situation.now());
       draft.externalId(result.externalId()).message(message).submittedMessage(message);
-      return new Decision(draft.status(), Decision.NONE, poll);
+      return new Decision(draft.status(), Decision.NONE, null);
     }
     if (outcome instanceof SubmitOutcome.Unknown unknown) {
       StatusDraft draft = StatusDraft.of(jobWith(situation.job(), recorded), situation.provider(), situation.now());

@@ -6,6 +6,7 @@ import io.gpucompute.provider.GpuProvider;
 import io.gpucompute.provider.Observation;
 import io.gpucompute.provider.ProviderException;
 import io.gpucompute.provider.WorkloadKey;
+import io.gpucompute.provider.WorkloadState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -33,8 +34,11 @@ import org.slf4j.LoggerFactory;
  * per page where the adapter observes in bulk) and no reconcile, no status write, no API call.
  *
  * <p>What a round compares is a 64-bit digest of each observation (state, exit code, id, message, log tail), not
- * the observation, so the poller's memory does not grow with the log tails of thousands of workloads. A woken job's
- * reconcile observes its workload itself, fresh.
+ * the observation, so the poller's memory does not grow with the log tails of thousands of workloads. A job woken for
+ * a pending or running workload of an adapter that observes one by one decides from the observation that woke it
+ * ({@link #take}), which is what its own observe would say, so its reconcile costs no second provider call. A job
+ * woken for a finished workload, or by an adapter that observes in bulk (whose listings leave the logs out), observes
+ * the workload again on its own, logs included.
  */
 final class WorkloadPoller implements AutoCloseable {
 
@@ -50,6 +54,10 @@ final class WorkloadPoller implements AutoCloseable {
   private final Function<GpuJob, Optional<Held>> held;
   private final Consumer<GpuJob> wake;
   private final Map<WorkloadKey, Long> digests = new ConcurrentHashMap<>();
+  /** The observation that woke a job whose workload is pending or running, for its reconcile to use once. */
+  private final Map<WorkloadKey, Observation> fresh = new ConcurrentHashMap<>();
+  /** When a provider last told of a change of a workload, in {@link System#nanoTime}. */
+  private final Map<WorkloadKey, Long> changedAt = new ConcurrentHashMap<>();
   private final Set<GpuProvider> polling = ConcurrentHashMap.newKeySet();
   private ScheduledExecutorService timer;
   private ExecutorService rounds;
@@ -89,7 +97,19 @@ final class WorkloadPoller implements AutoCloseable {
 
   /** Forgets what was seen of {@code key}: its next round wakes its job (the provider said it changed). */
   void changed(WorkloadKey key) {
+    changedAt.put(key, System.nanoTime());
+    fresh.remove(key);
     digests.remove(key);
+  }
+
+  /**
+   * The observation of a pending or running workload that this poller took when it woke the job, once; empty when
+   * there is none, when the provider told of a change after it was taken, or when a later round saw the workload
+   * otherwise. A finished (or vanished) workload, and one observed in bulk, is never handed over: its reconcile
+   * observes it on its own, with everything the provider shows (logs included).
+   */
+  Optional<Observation> take(WorkloadKey key) {
+    return Optional.ofNullable(fresh.remove(key));
   }
 
   private void roundSafely() {
@@ -111,6 +131,9 @@ final class WorkloadPoller implements AutoCloseable {
       });
     }
     digests.keySet().retainAll(current);
+    fresh.keySet().retainAll(current);
+    long stale = System.nanoTime() - 3 * Math.max(1, interval.toNanos());
+    changedAt.values().removeIf(at -> at - stale < 0);
     byProvider.forEach((provider, workloads) -> {
       if (polling.add(provider)) {
         rounds.execute(() -> {
@@ -127,6 +150,9 @@ final class WorkloadPoller implements AutoCloseable {
   /** Observes one provider's workloads at once, and wakes the jobs whose workload changed. */
   void poll(GpuProvider provider, List<Held> workloads) {
     Map<WorkloadKey, Observation> observed;
+    long started = System.nanoTime();
+    // Only an observation as observe makes it (with the logs) may stand in for the reconcile's own.
+    boolean complete = !provider.observesInBulk();
     try {
       observed = provider.observeAll(workloads.stream()
           .map(h -> new GpuProvider.WorkloadRef(h.key(), externalId(h.job()))).toList());
@@ -142,9 +168,24 @@ final class WorkloadPoller implements AutoCloseable {
       }
       Long before = digests.put(h.key(), digest(observation));
       if (before == null || before != digest(observation)) {
+        if (complete && notToldOfAChangeSince(h.key(), started) && stillHeld(observation)) {
+          fresh.put(h.key(), observation);
+        } else {
+          fresh.remove(h.key()); // an older one, not taken yet, would now mislead the reconcile
+        }
         wake.accept(h.job());
       }
     }
+  }
+
+  /** Whether the provider told of no change of {@code key} since {@code started} (a round's start). */
+  private boolean notToldOfAChangeSince(WorkloadKey key, long started) {
+    Long told = changedAt.get(key);
+    return told == null || told - started < 0;
+  }
+
+  private static boolean stillHeld(Observation observation) {
+    return observation.state() == WorkloadState.PENDING || observation.state() == WorkloadState.RUNNING;
   }
 
   private static String externalId(GpuJob job) {

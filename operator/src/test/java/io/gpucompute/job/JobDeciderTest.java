@@ -223,6 +223,9 @@ class JobDeciderTest {
     if (reason != null) {
       assertThat(after.status().getConditions()).anyMatch(c -> reason.equals(c.getReason()));
     }
+    if (outcome instanceof SubmitOutcome.Accepted) {
+      assertThat(after.requeueAfter()).as("the poller's next round wakes the job when it sees the workload").isNull();
+    }
     if (outcome instanceof SubmitOutcome.Accepted accepted && !findsByKey) {
       assertThat(Conditions.find(after.status().getConditions(), JobCondition.SUBMITTED).orElseThrow().getMessage())
           .isEqualTo("attempt 1 submitted as " + accepted.result().externalId());

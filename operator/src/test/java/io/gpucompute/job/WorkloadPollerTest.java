@@ -18,14 +18,18 @@ import org.junit.jupiter.api.Test;
 /** The poller wakes a job only when its workload changed, and asks each provider once per round. */
 class WorkloadPollerTest {
 
-  /** A provider in bulk: one observeAll per round, answering from a table the test changes. */
+  /**
+   * A provider answering one observeAll per round from a table the test changes; in bulk unless told otherwise (its
+   * answers then stand for what observe says).
+   */
   private static final class Table extends QuietProvider {
     final Map<WorkloadKey, Observation> now = new ConcurrentHashMap<>();
+    boolean bulk = true;
     int rounds;
 
     @Override
     public boolean observesInBulk() {
-      return true;
+      return bulk;
     }
 
     @Override
@@ -99,6 +103,53 @@ class WorkloadPollerTest {
     poller.poll(provider, held());
 
     assertThat(woken).containsExactly("a");
+  }
+
+  @Test
+  void theObservationThatWokeAJobIsHandedToItsReconcileOnceUnlessTheProviderToldOfAChangeOrItEnded() {
+    provider.bulk = false;
+    GpuJob a = job("a");
+    GpuJob b = job("b");
+    provider.now.put(WorkloadSpecs.key(a, 1), running("line 1"));
+    provider.now.put(WorkloadSpecs.key(b, 1), new Observation(WorkloadState.SUCCEEDED, "id", 0, "done", null, null,
+        null));
+
+    poller.poll(provider, held());
+
+    assertThat(poller.take(WorkloadSpecs.key(a, 1))).contains(running("line 1"));
+    assertThat(poller.take(WorkloadSpecs.key(a, 1))).as("once").isEmpty();
+    assertThat(poller.take(WorkloadSpecs.key(b, 1))).as("a finished workload is observed afresh").isEmpty();
+
+    provider.now.put(WorkloadSpecs.key(a, 1), running("line 2"));
+    poller.poll(provider, held());
+    poller.changed(WorkloadSpecs.key(a, 1));
+    assertThat(poller.take(WorkloadSpecs.key(a, 1))).as("the provider told of a change since").isEmpty();
+  }
+
+  @Test
+  void anObservationNotTakenBeforeTheWorkloadChangedAgainIsNotHandedOver() {
+    provider.bulk = false;
+    GpuJob a = job("a");
+    provider.now.put(WorkloadSpecs.key(a, 1), running("line 1"));
+    poller.poll(provider, held());
+
+    provider.now.put(WorkloadSpecs.key(a, 1), new Observation(WorkloadState.SUCCEEDED, "id", 0, "done", null, null,
+        null));
+    poller.poll(provider, held());
+
+    assertThat(poller.take(WorkloadSpecs.key(a, 1))).as("the reconcile observes the end on its own").isEmpty();
+    assertThat(woken).containsExactly("a", "a");
+  }
+
+  @Test
+  void anObservationInBulkIsNeverHandedOverForItLeavesTheLogsOut() {
+    GpuJob a = job("a");
+    provider.now.put(WorkloadSpecs.key(a, 1), running(null));
+
+    poller.poll(provider, held());
+
+    assertThat(woken).containsExactly("a");
+    assertThat(poller.take(WorkloadSpecs.key(a, 1))).isEmpty();
   }
 
   @Test
