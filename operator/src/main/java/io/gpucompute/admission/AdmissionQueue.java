@@ -1,11 +1,14 @@
 package io.gpucompute.admission;
 
 import io.gpucompute.job.Admission;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -30,10 +33,22 @@ public final class AdmissionQueue {
   /** A snapshot of one provider's jobs, from the informer cache. */
   public record Snapshot(Collection<QueueEntry> waiting, Collection<QueueEntry> active, Capacity capacity) {}
 
-  /** One provider's reservations and releases that the cache does not show yet. Guarded by itself. */
+  /** How long a plan answers the jobs that ask while nothing changed, at most. */
+  static final Duration PLAN_REUSE = Duration.ofSeconds(1);
+
+  /**
+   * One provider's reservations and releases that the cache does not show yet, and its last plan. Guarded by
+   * itself.
+   */
   private static final class Ledger {
     final Set<String> reserved = new java.util.HashSet<>();
     final Set<String> released = new java.util.HashSet<>();
+    /** Changes with every reservation or release this queue makes. */
+    long version;
+    Map<String, Admission> plan;
+    long planFingerprint;
+    long planVersion;
+    Instant planAt;
   }
 
   /**
@@ -47,8 +62,44 @@ public final class AdmissionQueue {
       Map<String, Admission> plan = plan(ledger, snapshot, job);
       Admission admission = plan.get(job.id());
       if (admission instanceof Admission.Admitted) {
-        ledger.reserved.add(job.id());
-        ledger.released.remove(job.id());
+        reserve(ledger, job.id());
+      }
+      return admission;
+    }
+  }
+
+  private static void reserve(Ledger ledger, String jobId) {
+    ledger.reserved.add(jobId);
+    ledger.released.remove(jobId);
+    ledger.version++;
+  }
+
+  /**
+   * Like {@link #admit(String, QueueEntry, Snapshot)}, reusing the plan made for an earlier job when nothing changed
+   * since (for at most {@link #PLAN_REUSE}): neither the jobs ({@code fingerprint} of the snapshot's jobs, such as
+   * {@code JobQueueSnapshot.fingerprint}) nor this queue's reservations. Hundreds of queued jobs rechecking the queue
+   * then cost one plan, not one each.
+   *
+   * @param snapshot made only when a plan is needed
+   */
+  public Admission admit(String provider, QueueEntry job, long fingerprint, Supplier<Snapshot> snapshot,
+      Instant now) {
+    Ledger ledger = ledger(provider);
+    synchronized (ledger) {
+      Map<String, Admission> plan = ledger.plan;
+      boolean reusable = plan != null && ledger.planFingerprint == fingerprint && ledger.planVersion == ledger.version
+          && !now.isBefore(ledger.planAt) && now.isBefore(ledger.planAt.plus(PLAN_REUSE))
+          && plan.containsKey(job.id()) && !ledger.reserved.contains(job.id());
+      if (!reusable) {
+        plan = plan(ledger, snapshot.get(), job);
+        ledger.plan = plan;
+        ledger.planFingerprint = fingerprint;
+        ledger.planVersion = ledger.version;
+        ledger.planAt = now;
+      }
+      Admission admission = plan.get(job.id());
+      if (admission instanceof Admission.Admitted) {
+        reserve(ledger, job.id());
       }
       return admission;
     }
@@ -73,6 +124,7 @@ public final class AdmissionQueue {
     if (ledger != null) {
       synchronized (ledger) {
         ledger.reserved.remove(jobId);
+        ledger.version++;
       }
     }
   }
@@ -91,6 +143,7 @@ public final class AdmissionQueue {
     synchronized (ledger) {
       ledger.reserved.remove(jobId);
       ledger.released.add(jobId);
+      ledger.version++;
     }
   }
 

@@ -10,6 +10,8 @@ import io.gpucompute.api.v1alpha1.GpuDagStatus;
 import io.gpucompute.api.v1alpha1.GpuJob;
 import io.gpucompute.events.EventRecorder;
 import io.gpucompute.status.Conditions;
+import io.gpucompute.kube.LeanItemStore;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -45,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * <p>Per event the work is O(tasks): no LIST call, one cache lookup per task. Deleting a DAG deletes its GpuJobs
  * (their owner references let the API server's garbage collector do it too), and their own finalizers stop their work.
  */
-@ControllerConfiguration(name = GpuDagReconciler.NAME)
+@ControllerConfiguration(name = GpuDagReconciler.NAME, informer = @Informer(itemStore = LeanItemStore.class))
 @GradualRetry(maxAttempts = -1, initialInterval = 2000, intervalMultiplier = 2, maxInterval = 120_000)
 @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES)
 public class GpuDagReconciler implements Reconciler<GpuDag>, Cleaner<GpuDag> {
@@ -80,6 +82,7 @@ public class GpuDagReconciler implements Reconciler<GpuDag>, Cleaner<GpuDag> {
     children = new InformerEventSource<>(InformerEventSourceConfiguration
         .from(GpuJob.class, GpuDag.class)
         .withName("dag-children")
+        .withItemStore(new io.gpucompute.job.GpuJobItemStore())
         .withLabelSelector(GpuDag.DAG_LABEL)
         .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(GpuDag.class))
         .withOnUpdateFilter(ChildJobState::mattersToDag)

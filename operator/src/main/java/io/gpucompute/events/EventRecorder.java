@@ -15,9 +15,15 @@ import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,8 +36,12 @@ import org.slf4j.LoggerFactory;
  * within {@link #AGGREGATION_WINDOW} of its last occurrence updates the Event already recorded (its count, last
  * timestamp and message) instead of creating another one, so a failure retried every few seconds is one Event with
  * a count.
+ *
+ * <p>An operator records them {@link #asynchronous off the reconcile threads}: an Event is one more API round trip,
+ * and a reconcile thread that waits for it is one that does not reconcile. The Events of one object are recorded in
+ * order, by one writer of a few.
  */
-public class EventRecorder {
+public class EventRecorder implements AutoCloseable {
 
   /** The component name Events are reported by. */
   public static final String COMPONENT = "gpucompute-operator";
@@ -40,6 +50,8 @@ public class EventRecorder {
   private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
   private static final int MAX_MESSAGE = 1024;
   private static final int REMEMBERED = 4096;
+  /** Events that may wait for each writer; beyond, an Event is dropped with a log line (they are best effort). */
+  private static final int QUEUED_PER_WRITER = 10_000;
 
   /** An Event recorded: where it lives, how often it happened, and when first. */
   private record Recorded(String namespace, String name, int count, String firstTimestamp, Instant at) {}
@@ -47,6 +59,8 @@ public class EventRecorder {
   private final KubernetesClient client;
   private final Clock clock;
   private final String instance;
+  /** One single-thread writer per stripe of objects, or none: recorded on the caller's thread. */
+  private final List<ThreadPoolExecutor> writers;
   private final Map<String, Recorded> recent = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, Recorded> eldest) {
@@ -54,10 +68,52 @@ public class EventRecorder {
     }
   };
 
+  /** A recorder that records each Event on the caller's thread before it returns. */
   public EventRecorder(KubernetesClient client, Clock clock, String instance) {
+    this(client, clock, instance, 0);
+  }
+
+  private EventRecorder(KubernetesClient client, Clock clock, String instance, int writers) {
     this.client = client;
     this.clock = clock;
     this.instance = instance;
+    List<ThreadPoolExecutor> pools = new ArrayList<>();
+    for (int i = 0; i < writers; i++) {
+      int stripe = i;
+      pools.add(new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+          new LinkedBlockingQueue<>(QUEUED_PER_WRITER), runnable -> {
+            Thread thread = new Thread(runnable, "event-writer-" + stripe);
+            thread.setDaemon(true);
+            return thread;
+          }, (dropped, pool) -> LOG.warn("dropped an Event: {} Events wait to be recorded already",
+              QUEUED_PER_WRITER)));
+    }
+    this.writers = List.copyOf(pools);
+  }
+
+  /**
+   * A recorder that returns at once and records each Event on one of {@code writers} threads of its own; the Events
+   * of one object always on the same one, in the order they were asked for. {@link #close} stops them.
+   */
+  public static EventRecorder asynchronous(KubernetesClient client, Clock clock, String instance, int writers) {
+    if (writers < 1) {
+      throw new IllegalArgumentException("writers must be at least 1, was " + writers);
+    }
+    return new EventRecorder(client, clock, instance, writers);
+  }
+
+  /** Records what is queued (for up to a few seconds), then stops the writers. */
+  @Override
+  public void close() {
+    writers.forEach(ThreadPoolExecutor::shutdown);
+    for (ThreadPoolExecutor writer : writers) {
+      try {
+        writer.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   public void normal(HasMetadata object, String reason, String message) {
@@ -69,8 +125,28 @@ public class EventRecorder {
   }
 
   private void record(HasMetadata object, String type, String reason, String message) {
-    String namespace = object.getMetadata().getNamespace() == null ? "default" : object.getMetadata().getNamespace();
     Instant at = clock.instant();
+    if (writers.isEmpty()) {
+      write(object, type, reason, message, at);
+      return;
+    }
+    String uid = String.valueOf(object.getMetadata().getUid());
+    ThreadPoolExecutor writer = writers.get(Math.floorMod(uid.hashCode(), writers.size()));
+    try {
+      writer.execute(() -> {
+        try {
+          write(object, type, reason, message, at);
+        } catch (RuntimeException e) {
+          LOG.warn("could not record Event {} about {}: {}", reason, object.getMetadata().getName(), e.toString());
+        }
+      });
+    } catch (RejectedExecutionException closed) {
+      LOG.debug("not recording Event {} about {}: the recorder is closed", reason, object.getMetadata().getName());
+    }
+  }
+
+  private void write(HasMetadata object, String type, String reason, String message, Instant at) {
+    String namespace = object.getMetadata().getNamespace() == null ? "default" : object.getMetadata().getNamespace();
     String now = Timestamps.format(at);
     String text = message == null ? "" : Scrubber.untrusted(message, MAX_MESSAGE);
     String key = object.getMetadata().getUid() + "/" + type + "/" + reason;

@@ -12,11 +12,14 @@ import io.gpucompute.provider.GpuProvider;
 import io.gpucompute.provider.Observation;
 import io.gpucompute.provider.ProviderException;
 import io.gpucompute.provider.ProviderRegistry;
+import io.gpucompute.provider.SubmitResult;
 import io.gpucompute.provider.WorkloadKey;
 import io.gpucompute.provider.WorkloadListener;
 import io.gpucompute.provider.SpotRequest;
 import io.gpucompute.provider.WorkloadSpec;
 import io.gpucompute.status.StatusCopies;
+import io.gpucompute.kube.LeanItemStore;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -54,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * class only keeps their order: an attempt's record is written before its submit, and a workload is released only
  * after its outcome was written.
  */
-@ControllerConfiguration(name = GpuJobReconciler.NAME)
+@ControllerConfiguration(name = GpuJobReconciler.NAME, informer = @Informer(itemStore = GpuJobItemStore.class))
 @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES)
 public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, WorkloadListener {
 
@@ -85,15 +88,20 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
   private final JobMetrics metrics;
   private final JobStatusWriter writer = new JobStatusWriter();
   /**
-   * The attempt of each job (by uid) whose submit this process saw accepted: a workload the provider does not show
-   * yet was created, so it is waited for rather than submitted again. Dropped when the workload is released.
+   * The attempt of each job (by uid) whose submit this process saw accepted, with the provider's answer: a workload
+   * the provider does not show yet was created, so it is waited for rather than submitted again. Dropped when the
+   * workload is released.
    */
-  private final Map<String, Integer> acceptedAttempts = new ConcurrentHashMap<>();
+  private final Map<String, Accepted> acceptedAttempts = new ConcurrentHashMap<>();
+
+  /** A submit this process saw accepted. */
+  private record Accepted(int attempt, SubmitResult answer) {}
   /** Consecutive failed cleanups by job uid, for their backoff. */
   private final Map<String, Integer> cleanupFailures = new ConcurrentHashMap<>();
   /** When each queue's positions were last refreshed, by ProviderConfig name. */
   private final Map<String, Instant> positionRefreshes = new ConcurrentHashMap<>();
   private final SimpleInboundEventSource<GpuJob> wakeUps = new SimpleInboundEventSource<>("gpujob-wakeups");
+  private final WorkloadPoller poller;
   private volatile IndexedResourceCache<GpuJob> jobs;
   private volatile InformerEventSource<ProviderConfig, GpuJob> providerConfigs;
   private volatile InformerEventSource<Namespace, GpuJob> namespaces;
@@ -138,10 +146,38 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
       }
 
       @Override
-      public AdmissionQueue.Snapshot queue(ProviderConfig config, Instant now) {
-        return queueSnapshot(config, now);
+      public List<GpuJob> jobsInQueue(ProviderConfig config) {
+        return GpuJobReconciler.this.jobsInQueue(config);
       }
     });
+    this.poller = new WorkloadPoller(timing.pollInterval(), this::cachedJobs, this::held,
+        job -> wakeUps.propagateEvent(ResourceID.fromResource(job)));
+  }
+
+  /** Starts polling the workloads that jobs hold (the operator has started). */
+  public void startPolling() {
+    poller.start();
+  }
+
+  /** Stops polling. */
+  public void stopPolling() {
+    poller.close();
+  }
+
+  private List<GpuJob> cachedJobs() {
+    var cache = jobs;
+    return cache == null ? List.of() : cache.list().toList();
+  }
+
+  /** The workload {@code job} holds now, with its connected provider, for the poller. */
+  private Optional<WorkloadPoller.Held> held(GpuJob job) {
+    GpuJobStatus status = job.getStatus();
+    if (status == null || status.getPhase() == null || !status.getPhase().holdsWorkload()
+        || status.getAttempts() == null) {
+      return Optional.empty();
+    }
+    return AttemptBindings.unreleased(job).flatMap(this::providerOf)
+        .map(provider -> new WorkloadPoller.Held(job, WorkloadSpecs.key(job, status.getAttempts()), provider));
   }
 
   @Override
@@ -152,6 +188,7 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
     var configs = new InformerEventSource<>(InformerEventSourceConfiguration
         .from(ProviderConfig.class, GpuJob.class)
         .withName("providerconfigs")
+        .withItemStore(new LeanItemStore<>())
         .withPrimaryToSecondaryMapper((GpuJob job) -> JobCandidates.queueKeys(job).stream()
             .filter(key -> !JobCandidates.ANY.equals(key)).map(ResourceID::new).collect(Collectors.toSet()))
         .withSecondaryToPrimaryMapper(pc -> jobsOf(context, pc.getMetadata().getName()))
@@ -160,6 +197,7 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
     var namespaces = new InformerEventSource<>(InformerEventSourceConfiguration
         .from(Namespace.class, GpuJob.class)
         .withName("namespaces")
+        .withItemStore(new LeanItemStore<>())
         .withPrimaryToSecondaryMapper((GpuJob job) -> Set.of(new ResourceID(job.getMetadata().getNamespace())))
         .withSecondaryToPrimaryMapper(ns -> context.getPrimaryCache().list(ns.getMetadata().getName())
             .map(ResourceID::fromResource).collect(Collectors.toSet()))
@@ -201,14 +239,19 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
     int attempt = before == null || before.getAttempts() == null ? 0 : before.getAttempts();
     Observation observation = null;
     if (before != null && before.getPhase() != null && before.getPhase().holdsWorkload() && attemptProvider.isPresent()) {
-      observation = attemptProvider.get().observe(WorkloadSpecs.key(job, attempt), before.getExternalId());
+      WorkloadKey key = WorkloadSpecs.key(job, attempt);
+      observation = poller.take(key).orElse(null);
+      if (observation == null) {
+        observation = attemptProvider.get().observe(key, before.getExternalId());
+      }
     }
     PlacementOutcome placement = binding.isEmpty() && JobDecider.wantsToStart(job, now)
         ? placer.place(job, namespace, now)
         : PlacementOutcome.notAsked(currentView(job, namespace));
-    boolean submittedHere = Integer.valueOf(attempt).equals(acceptedAttempts.get(job.getMetadata().getUid()));
+    Accepted accepted = acceptedAttempts.get(job.getMetadata().getUid());
+    SubmitResult acceptedHere = accepted != null && accepted.attempt() == attempt ? accepted.answer() : null;
     JobSituation situation = new JobSituation(job, placement.provider(), bound, placement.admission(), observation,
-        submittedHere, now, ThreadLocalRandom.current().nextDouble(), timing, placement.choice(), placement.retryAt());
+        acceptedHere, now, ThreadLocalRandom.current().nextDouble(), timing, placement.choice(), placement.retryAt());
     Decision decision = JobDecider.decide(situation);
     Decision.Action action = decision.action();
     if (action instanceof Decision.Submit submit) {
@@ -247,10 +290,6 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
   }
 
   /** A ProviderConfig's queue, from the cached jobs that may wait in it or hold capacity on it. */
-  private AdmissionQueue.Snapshot queueSnapshot(ProviderConfig config, Instant now) {
-    return JobQueueSnapshot.of(config, jobsInQueue(config), now);
-  }
-
   private List<GpuJob> jobsInQueue(ProviderConfig config) {
     var cache = jobs;
     if (cache == null) {
@@ -303,8 +342,8 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
     } catch (ProviderException e) {
       outcome = SubmitOutcome.of(e);
     }
-    if (outcome instanceof SubmitOutcome.Accepted) {
-      acceptedAttempts.put(job.getMetadata().getUid(), attempt);
+    if (outcome instanceof SubmitOutcome.Accepted answer) {
+      acceptedAttempts.put(job.getMetadata().getUid(), new Accepted(attempt, answer.result()));
     } else {
       queue.release(queueName, JobQueueSnapshot.id(job));
     }
@@ -338,7 +377,7 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
       LOG.info("GpuJob {}/{}: attempt {} ran on ProviderConfig {}, which is gone; nothing of it can run any more",
           job.getMetadata().getNamespace(), job.getMetadata().getName(), attempt, binding.name());
     }
-    acceptedAttempts.remove(job.getMetadata().getUid(), attempt);
+    acceptedAttempts.computeIfPresent(job.getMetadata().getUid(), (uid, a) -> a.attempt() == attempt ? null : a);
     UpdateControl<GpuJob> control = written(job, decision, context);
     handOff(job, binding.name());
     providerConfigChanged.accept(binding.name());
@@ -402,6 +441,10 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
       return;
     }
     List<GpuJob> ofProvider = jobsInQueue(config.get());
+    // Only a Queued job waits for capacity; any other waiting job is reconciled anyway and asks the queue then.
+    if (ofProvider.stream().noneMatch(j -> j.getStatus() != null && j.getStatus().getPhase() == JobPhase.Queued)) {
+      return;
+    }
     Set<String> admissible = Set.copyOf(queue.admissible(configName,
         JobQueueSnapshot.of(config.get(), ofProvider, clock.instant())));
     ofProvider.stream().filter(j -> admissible.contains(JobQueueSnapshot.id(j)))
@@ -434,6 +477,7 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
 
   @Override
   public void changed(WorkloadKey key) {
+    poller.changed(key);
     wakeUps.propagateEvent(new ResourceID(key.name(), key.namespace()));
   }
 

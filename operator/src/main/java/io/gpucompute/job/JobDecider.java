@@ -80,16 +80,23 @@ public final class JobDecider {
    */
   public static Decision afterSubmit(JobSituation situation, Decision recorded, SubmitOutcome outcome) {
     int attempt = ((Decision.Submit) recorded.action()).attempt();
-    Duration poll = situation.timing().pollInterval();
+    // An accepted workload is next looked at by the poller's next round (WorkloadPoller), which wakes the job on
+    // first seeing it; or at once where the provider tells of a change.
     if (outcome instanceof SubmitOutcome.Accepted accepted) {
-      // The id is saved at once: a provider that finds workloads by id only needs it after a restart, and any
-      // provider's workload counts as seen from now on (a later "not found" means lost, not "never created").
+      boolean byKey = situation.attemptProvider() != null ? situation.attemptProvider().findsWorkloadsByKey()
+          : findsWorkloadsByKey(situation);
+      if (byKey) {
+        // Nothing needs the answer before the next observation, which saves it with what the provider shows then
+        // (one status write instead of two): the workload is found by its key, also after a restart.
+        return new Decision(recorded.status(), Decision.NONE, null);
+      }
+      // A provider that finds workloads by id only needs it after a restart: it is saved at once, and the workload
+      // counts as seen from now on (a later "not found" means lost, not "never created").
       SubmitResult result = accepted.result();
-      String message = "attempt " + attempt + " submitted as " + result.externalId()
-          + (result.note() == null ? "" : "; " + result.note());
+      String message = submittedMessage(attempt, result);
       StatusDraft draft = StatusDraft.of(jobWith(situation.job(), recorded), situation.provider(), situation.now());
       draft.externalId(result.externalId()).message(message).submittedMessage(message);
-      return new Decision(draft.status(), Decision.NONE, poll);
+      return new Decision(draft.status(), Decision.NONE, null);
     }
     if (outcome instanceof SubmitOutcome.Unknown unknown) {
       StatusDraft draft = StatusDraft.of(jobWith(situation.job(), recorded), situation.provider(), situation.now());
@@ -120,6 +127,11 @@ public final class JobDecider {
     SubmitOutcome.Refused refused = (SubmitOutcome.Refused) outcome;
     before.stall(JobPhase.Pending, refused.reason(), refused.message());
     return new Decision(before.status(), Decision.NONE, null);
+  }
+
+  private static String submittedMessage(int attempt, SubmitResult result) {
+    return "attempt " + attempt + " submitted as " + result.externalId()
+        + (result.note() == null ? "" : "; " + result.note());
   }
 
   private static boolean isWaiting(JobPhase phase) {
@@ -183,6 +195,11 @@ public final class JobDecider {
     if (observation == null) {
       return new Decision(draft.status(), Decision.NONE, poll);
     }
+    SubmitResult accepted = situation.acceptedHere();
+    if (accepted != null && draft.externalId() == null) {
+      // The submit's answer, not saved yet (see afterSubmit): it goes with this observation.
+      draft.externalId(accepted.externalId()).submittedMessage(submittedMessage(attempt, accepted));
+    }
     draft.externalId(observation.externalId());
     switch (observation.state()) {
       case NOT_FOUND -> {
@@ -192,13 +209,13 @@ public final class JobDecider {
         draft.logTail(observation.logTail());
         enterHolding(situation, draft, JobPhase.Submitting, JobReason.WORKLOAD_PENDING,
             orElse(observation.message(), "waiting for the provider to start attempt " + attempt));
-        return new Decision(draft.status(), Decision.NONE, poll);
+        return new Decision(draft.status(), Decision.NONE, untilDeadline(spec, draft, now));
       }
       case RUNNING -> {
         draft.logTail(observation.logTail()).accrueRunningCost();
         enterHolding(situation, draft, JobPhase.Running, JobReason.WORKLOAD_RUNNING,
             "attempt " + attempt + " is running" + suffix(observation.message()));
-        return new Decision(draft.status(), Decision.NONE, poll);
+        return new Decision(draft.status(), Decision.NONE, untilDeadline(spec, draft, now));
       }
       case SUCCEEDED -> {
         draft.logTail(observation.logTail()).exitCode(orElse(observation.exitCode(), 0))
@@ -408,6 +425,21 @@ public final class JobDecider {
     }
     Duration untilRetry = Duration.between(situation.now(), retryAt);
     return untilRetry.compareTo(wait) < 0 ? (untilRetry.isNegative() ? AT_ONCE : untilRetry) : wait;
+  }
+
+  /**
+   * When a job whose workload is pending or running needs deciding again without an event: at its deadline, if it
+   * has one. Changes of the workload come as events: the operator polls every held workload (WorkloadPoller) and
+   * wakes the job when it changed, and some providers tell at once.
+   */
+  private static Duration untilDeadline(GpuJobSpec spec, StatusDraft draft, Instant now) {
+    Long deadline = spec.getActiveDeadlineSeconds();
+    Instant start = draft.startTime();
+    if (deadline == null || start == null) {
+      return null;
+    }
+    Duration left = Duration.between(now, start.plusSeconds(deadline));
+    return left.isNegative() || left.isZero() ? AT_ONCE : left;
   }
 
   private static boolean deadlinePassed(GpuJobSpec spec, StatusDraft draft, Instant now) {

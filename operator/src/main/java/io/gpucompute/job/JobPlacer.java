@@ -38,8 +38,8 @@ final class JobPlacer {
     /** The connected provider of the ProviderConfig with that uid. */
     Optional<GpuProvider> provider(String uid);
 
-    /** The queue snapshot of a ProviderConfig, from the cached jobs that may run on it. */
-    AdmissionQueue.Snapshot queue(ProviderConfig config, Instant now);
+    /** The cached jobs that may queue on (or hold capacity of) a ProviderConfig. */
+    List<GpuJob> jobsInQueue(ProviderConfig config);
   }
 
   private final AdmissionQueue queue;
@@ -67,8 +67,10 @@ final class JobPlacer {
     Map<Option, Admission> answers = new LinkedHashMap<>();
     for (Option option : ranking.options()) {
       ProviderConfig config = caches.providerConfig(option.candidate().name()).orElseThrow();
+      List<GpuJob> queued = caches.jobsInQueue(config);
+      // The plan made for an earlier job is reused while neither the queue's jobs nor its reservations changed.
       Admission answer = queue.admit(option.candidate().name(), JobQueueSnapshot.entry(job),
-          caches.queue(config, now));
+          JobQueueSnapshot.fingerprint(config, queued), () -> JobQueueSnapshot.of(config, queued, now), now);
       answers.put(option, answer);
       if (answer instanceof Admission.Admitted) {
         break;

@@ -32,6 +32,27 @@ public final class JobQueueSnapshot {
     return job.getMetadata().getNamespace() + "/" + job.getMetadata().getName();
   }
 
+  /**
+   * A number that changes (but for a 2^-64 chance) whenever {@code config} or any of {@code jobsOfProvider} changes,
+   * whatever their order: cheap to compute, so a plan can be reused while it stays the same.
+   */
+  public static long fingerprint(ProviderConfig config, Collection<GpuJob> jobsOfProvider) {
+    long sum = mix(String.valueOf(config.getMetadata().getResourceVersion()).hashCode());
+    for (GpuJob job : jobsOfProvider) {
+      sum += mix(((long) job.getMetadata().getUid().hashCode() << 32)
+          ^ String.valueOf(job.getMetadata().getResourceVersion()).hashCode());
+    }
+    return sum + jobsOfProvider.size();
+  }
+
+  /** SplitMix64's finalizer: spreads the bits of {@code x} over the whole long. */
+  private static long mix(long x) {
+    long z = x + 0x9E3779B97F4A7C15L;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
   /** The snapshot of {@code config}'s queue, from the jobs that reference it. */
   public static AdmissionQueue.Snapshot of(ProviderConfig config, Collection<GpuJob> jobsOfProvider, Instant now) {
     List<QueueEntry> waiting = jobsOfProvider.stream().filter(j -> isWaiting(j, now)).map(JobQueueSnapshot::entry).toList();

@@ -2,6 +2,7 @@ package io.gpucompute.job;
 
 import io.gpucompute.api.v1alpha1.GpuJob;
 import io.gpucompute.provider.Observation;
+import io.gpucompute.provider.SubmitResult;
 import java.time.Instant;
 
 /**
@@ -14,8 +15,9 @@ import java.time.Instant;
  *     not released; null otherwise
  * @param admission the queue's answer, asked only when {@link JobDecider#wantsToStart} holds
  * @param observation the provider's view of the current attempt while the job holds a workload, else null
- * @param submittedHere whether this operator process saw the provider accept the current attempt (so a workload the
- *     provider does not show yet was created, and is merely not visible yet)
+ * @param acceptedHere the provider's answer to the current attempt's submit when this operator process saw it accept
+ *     the attempt (so a workload the provider does not show yet was created, and is merely not visible yet); null
+ *     otherwise
  * @param now the clock
  * @param jitter a uniform sample in [0, 1) for retry jitter
  * @param timing the timing knobs
@@ -25,13 +27,18 @@ import java.time.Instant;
  *     null otherwise
  */
 public record JobSituation(GpuJob job, ProviderView provider, AttemptProvider attemptProvider, Admission admission,
-    Observation observation, boolean submittedHere, Instant now, double jitter, JobTiming timing,
+    Observation observation, SubmitResult acceptedHere, Instant now, double jitter, JobTiming timing,
     PlacementOutcome.Choice choice, Instant retryAt) {
 
   /** A situation with no placement choice to record. */
   public JobSituation(GpuJob job, ProviderView provider, AttemptProvider attemptProvider, Admission admission,
-      Observation observation, boolean submittedHere, Instant now, double jitter, JobTiming timing) {
-    this(job, provider, attemptProvider, admission, observation, submittedHere, now, jitter, timing, null, null);
+      Observation observation, SubmitResult acceptedHere, Instant now, double jitter, JobTiming timing) {
+    this(job, provider, attemptProvider, admission, observation, acceptedHere, now, jitter, timing, null, null);
+  }
+
+  /** Whether this operator process saw the provider accept the current attempt. */
+  public boolean submittedHere() {
+    return acceptedHere != null;
   }
 
   /**

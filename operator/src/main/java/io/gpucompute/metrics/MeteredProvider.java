@@ -36,7 +36,7 @@ final class MeteredProvider extends InterceptingProvider {
       throw e;
     } finally {
       Timer.builder("gpucompute.provider.requests")
-          .description("GpuProvider calls: probe, offers, submit, observe, cancel, forget, list")
+          .description("GpuProvider calls: probe, offers, submit, observe, observeAll, cancel, forget, list")
           .tags("provider", provider, "operation", operation, "outcome", outcome)
           .register(registry)
           .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);

@@ -42,14 +42,22 @@ public final class GpuComputeOperator implements AutoCloseable {
   /** How long stopping waits for reconciles that are running to end. */
   public static final Duration RECONCILE_DRAIN = Duration.ofSeconds(5);
 
+  /** Threads that record Events, off the reconcile threads. */
+  private static final int EVENT_WRITERS = 4;
+
   private final Operator operator;
   private final ProviderRegistry providers;
   private final OperatorMetrics metrics;
+  private final EventRecorder recorder;
+  private final GpuJobReconciler jobReconciler;
 
-  private GpuComputeOperator(Operator operator, ProviderRegistry providers, OperatorMetrics metrics) {
+  private GpuComputeOperator(Operator operator, ProviderRegistry providers, OperatorMetrics metrics,
+      EventRecorder recorder, GpuJobReconciler jobReconciler) {
     this.operator = operator;
     this.providers = providers;
     this.metrics = metrics;
+    this.recorder = recorder;
+    this.jobReconciler = jobReconciler;
   }
 
   /**
@@ -89,12 +97,13 @@ public final class GpuComputeOperator implements AutoCloseable {
     OperatorMetrics metrics = new OperatorMetrics();
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client).withCloseClientOnStop(false).withMetrics(metrics.josdkMetrics())
-          .withReconciliationTerminationTimeout(RECONCILE_DRAIN);
+          .withReconciliationTerminationTimeout(RECONCILE_DRAIN)
+          .withConcurrentReconciliationThreads(settings.scale().reconcileThreads());
       settings.leaseNamespace().ifPresent(ns -> o.withLeaderElectionConfiguration(
           leaderElection(ns, settings.identity(), leadership)));
       overrides.accept(o);
     });
-    EventRecorder recorder = new EventRecorder(client, clock, settings.identity());
+    EventRecorder recorder = EventRecorder.asynchronous(client, clock, settings.identity(), EVENT_WRITERS);
     String installation = settings.installation().orElseGet(() -> Installation.id(client));
     AtomicReference<GpuJobReconciler> jobReconciler = new AtomicReference<>();
     AtomicReference<ProviderConfigReconciler> configReconciler = new AtomicReference<>();
@@ -102,7 +111,8 @@ public final class GpuComputeOperator implements AutoCloseable {
       GpuProvider metered = metrics.meter(label, provider);
       return leadership.map(l -> LeaderOnlyProvider.wrap(metered, l)).orElse(metered);
     };
-    ProviderRegistry providers = new ProviderRegistry(factories, key -> jobReconciler.get().changed(key), decorator);
+    ProviderRegistry providers = new ProviderRegistry(factories, key -> jobReconciler.get().changed(key), decorator,
+        settings.scale().offersTtl());
     CachedJobs jobs = new CachedJobs();
     OrphanSweeper sweeper = new OrphanSweeper(installation, jobs, recorder, clock, settings.orphanSweep().interval(),
         settings.orphanSweep().grace(), metrics::swept);
@@ -114,9 +124,10 @@ public final class GpuComputeOperator implements AutoCloseable {
     operator.register(jobReconciler.get(), o -> o.withRetry(new JitteredRetry(settings.timing())));
     operator.register(new io.gpucompute.dag.GpuDagReconciler(recorder, clock));
     operator.start();
+    jobReconciler.get().startPolling();
     jobs.use(jobReconciler.get().jobCache());
     metrics.countJobsFrom(jobs::cache);
-    return new GpuComputeOperator(operator, providers, metrics);
+    return new GpuComputeOperator(operator, providers, metrics, recorder, jobReconciler.get());
   }
 
   /**
@@ -144,7 +155,9 @@ public final class GpuComputeOperator implements AutoCloseable {
   /** Stops reconciling. Workloads keep running; a new operator picks them up. */
   @Override
   public void close() {
+    jobReconciler.stopPolling();
     operator.stop();
+    recorder.close();
     providers.close();
   }
 }

@@ -3,7 +3,6 @@ package io.gpucompute.operator;
 import io.gpucompute.job.JobTiming;
 import io.gpucompute.provider.local.LocalSettings;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -22,22 +21,29 @@ import java.util.Optional;
  * @param orphanSweep how the orphan sweep runs
  * @param installation the id this installation tags its workloads with; empty means the uid of the cluster's
  *     {@code kube-system} namespace, read at start
+ * @param scale reconcile threads and how long offers are kept
  */
 public record OperatorSettings(LocalSettings local, JobTiming timing, Duration probeInterval, int healthPort,
     Optional<InetAddress> healthBindAddress, Optional<String> leaseNamespace, String identity,
-    OrphanSweepSettings orphanSweep, Optional<String> installation) {
+    OrphanSweepSettings orphanSweep, Optional<String> installation, ScaleSettings scale) {
 
   /** Settings with the default orphan sweep and the cluster's own installation id. */
   public OperatorSettings(LocalSettings local, JobTiming timing, Duration probeInterval, int healthPort,
       Optional<InetAddress> healthBindAddress, Optional<String> leaseNamespace, String identity) {
     this(local, timing, probeInterval, healthPort, healthBindAddress, leaseNamespace, identity,
-        OrphanSweepSettings.DEFAULT, Optional.empty());
+        OrphanSweepSettings.DEFAULT, Optional.empty(), ScaleSettings.DEFAULT);
   }
 
   /** These settings with {@code orphanSweep}. */
   public OperatorSettings withOrphanSweep(OrphanSweepSettings orphanSweep) {
     return new OperatorSettings(local, timing, probeInterval, healthPort, healthBindAddress, leaseNamespace, identity,
-        orphanSweep, installation);
+        orphanSweep, installation, scale);
+  }
+
+  /** These settings with {@code scale}. */
+  public OperatorSettings withScale(ScaleSettings scale) {
+    return new OperatorSettings(local, timing, probeInterval, healthPort, healthBindAddress, leaseNamespace, identity,
+        orphanSweep, installation, scale);
   }
 
   /** Reads the settings from {@code env}, with defaults for what is unset. */
@@ -63,20 +69,19 @@ public record OperatorSettings(LocalSettings local, JobTiming timing, Duration p
         new OrphanSweepSettings(
             seconds(env, "GPUCOMPUTE_ORPHAN_SWEEP_SECONDS").orElse(OrphanSweepSettings.DEFAULT.interval()),
             seconds(env, "GPUCOMPUTE_ORPHAN_GRACE_SECONDS").orElse(OrphanSweepSettings.DEFAULT.grace())),
-        Optional.ofNullable(env.get("GPUCOMPUTE_INSTALLATION_ID")).filter(s -> !s.isBlank()));
+        Optional.ofNullable(env.get("GPUCOMPUTE_INSTALLATION_ID")).filter(s -> !s.isBlank()),
+        new ScaleSettings(
+            whole(env, "GPUCOMPUTE_RECONCILE_THREADS").orElse(ScaleSettings.DEFAULT.reconcileThreads()),
+            seconds(env, "GPUCOMPUTE_OFFERS_TTL_SECONDS").orElse(ScaleSettings.DEFAULT.offersTtl())));
+  }
+
+  private static Optional<Integer> whole(Map<String, String> env, String name) {
+    return parsed(env, name, "a whole number", text -> Integer.parseInt(text));
   }
 
   /** An IP address or a host name (resolved now); unset or blank is empty. */
   private static Optional<InetAddress> address(Map<String, String> env, String name) {
-    String value = env.get(name);
-    if (value == null || value.isBlank()) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(InetAddress.getByName(value.strip()));
-    } catch (UnknownHostException e) {
-      throw new IllegalArgumentException(name + " must be an IP address or a host name, was '" + value + "'", e);
-    }
+    return parsed(env, name, "an IP address or a host name", InetAddress::getByName);
   }
 
   /** {@code true} or {@code false}; unset or blank is false (the Local provider is opt-in). */
@@ -92,14 +97,26 @@ public record OperatorSettings(LocalSettings local, JobTiming timing, Duration p
   }
 
   private static Optional<Duration> seconds(Map<String, String> env, String name) {
+    return parsed(env, name, "a number of seconds",
+        text -> Duration.ofMillis(Math.round(Double.parseDouble(text) * 1000)));
+  }
+
+  /** How a variable's text becomes its value; an exception means it is not one. */
+  @FunctionalInterface
+  private interface Parser<T> {
+    T parse(String text) throws Exception;
+  }
+
+  /** The value of variable {@code name}; unset or blank is empty; a value that is not {@code what} stops the start. */
+  private static <T> Optional<T> parsed(Map<String, String> env, String name, String what, Parser<T> parser) {
     String value = env.get(name);
     if (value == null || value.isBlank()) {
       return Optional.empty();
     }
     try {
-      return Optional.of(Duration.ofMillis(Math.round(Double.parseDouble(value) * 1000)));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be a number of seconds, was '" + value + "'", e);
+      return Optional.of(parser.parse(value.strip()));
+    } catch (Exception e) {
+      throw new IllegalArgumentException(name + " must be " + what + ", was '" + value + "'", e);
     }
   }
 }

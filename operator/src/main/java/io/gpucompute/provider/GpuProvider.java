@@ -1,6 +1,8 @@
 package io.gpucompute.provider;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -59,6 +61,35 @@ public interface GpuProvider extends AutoCloseable {
    */
   default Observation observe(WorkloadKey key, String recordedId) throws ProviderException {
     return observe(key);
+  }
+
+  /** A workload to observe: its key, and the provider's id of it as the job's status recorded it (or null). */
+  record WorkloadRef(WorkloadKey key, String recordedId) {}
+
+  /**
+   * What the provider knows of each of {@code workloads} now, as {@link #observe(WorkloadKey, String)} would say it,
+   * in as few calls as the provider allows: an adapter that {@link #observesInBulk observes in bulk} makes one call
+   * per page of results (a listing by label or tag), whatever the number of workloads; the others observe each
+   * workload in turn. A workload that could not be observed this time (a failed call) is left out of the answer; one
+   * the provider does not know is {@link WorkloadState#NOT_FOUND}.
+   *
+   * @throws ProviderException when nothing could be observed (an adapter that observes in bulk and whose listing failed)
+   */
+  default Map<WorkloadKey, Observation> observeAll(List<WorkloadRef> workloads) throws ProviderException {
+    Map<WorkloadKey, Observation> observed = new LinkedHashMap<>();
+    for (WorkloadRef workload : workloads) {
+      try {
+        observed.put(workload.key(), observe(workload.key(), workload.recordedId()));
+      } catch (ProviderException e) {
+        // left out: it is observed again at the next round
+      }
+    }
+    return observed;
+  }
+
+  /** Whether {@link #observeAll} is the adapter's own: calls per page of results rather than per workload. */
+  default boolean observesInBulk() {
+    return false;
   }
 
   /**

@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
  * a bound on the calls in flight. A call that finds no room within a short wait fails at once with a
  * {@link ProviderException.Transient} ({@value #THROTTLED}), which the operator retries with backoff and jitter; so a
  * slow or hanging provider never holds more than its share of reconcile threads, and other ProviderConfigs are not
- * held up. A probe and a listing wait longer, since they run rarely and a probe decides whether the ProviderConfig is
+ * held up. A probe and a listing (of workloads, or observing them in bulk) wait longer, since they run rarely and a probe decides whether the ProviderConfig is
  * Ready.
  */
 public final class GuardedProvider extends InterceptingProvider {
@@ -19,7 +19,7 @@ public final class GuardedProvider extends InterceptingProvider {
   public static final String THROTTLED = "ProviderThrottled";
   private static final Duration CALL_WAIT = Duration.ofMillis(250);
   private static final Duration RARE_CALL_WAIT = Duration.ofSeconds(10);
-  private static final Set<String> RARE_CALLS = Set.of("probe", "list");
+  private static final Set<String> RARE_CALLS = Set.of("probe", "list", "observeAll");
 
   private final String label;
   private final CallLimits limits;

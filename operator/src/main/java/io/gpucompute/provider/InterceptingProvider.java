@@ -1,6 +1,7 @@
 package io.gpucompute.provider;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -23,7 +24,7 @@ public abstract class InterceptingProvider implements GpuProvider {
 
   /**
    * Runs {@code call}, the provider operation {@code operation} ({@code probe}, {@code offers}, {@code submit},
-   * {@code observe}, {@code cancel}, {@code forget} or {@code list}).
+   * {@code observe}, {@code observeAll}, {@code cancel}, {@code forget} or {@code list}).
    */
   protected abstract <T> T intercept(String operation, Call<T> call) throws ProviderException;
 
@@ -59,6 +60,23 @@ public abstract class InterceptingProvider implements GpuProvider {
   @Override
   public Observation observe(WorkloadKey key, String recordedId) throws ProviderException {
     return intercept("observe", () -> delegate.observe(key, recordedId));
+  }
+
+  /**
+   * An adapter's own bulk observation is one intercepted operation, {@code observeAll}; otherwise each workload is
+   * observed through {@link #observe(WorkloadKey, String)}, so each real call to the provider is intercepted once.
+   */
+  @Override
+  public Map<WorkloadKey, Observation> observeAll(List<WorkloadRef> workloads) throws ProviderException {
+    if (delegate.observesInBulk()) {
+      return intercept("observeAll", () -> delegate.observeAll(workloads));
+    }
+    return GpuProvider.super.observeAll(workloads);
+  }
+
+  @Override
+  public boolean observesInBulk() {
+    return delegate.observesInBulk();
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.gpucompute.provider;
 
 import io.gpucompute.api.v1alpha1.ProviderConfigSpec;
 import io.gpucompute.api.v1alpha1.ProviderType;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * The provider adapters by type, and one connected {@link GpuProvider} per ProviderConfig, keyed by the
  * ProviderConfig's uid: a ProviderConfig deleted and created again under the same name is another one, with a fresh
  * provider. A provider is rebuilt when its ProviderConfig's generation or credentials change, and closed when the
- * ProviderConfig is gone ({@link #disconnect}). Every provider's calls go through its {@link CallLimits}.
+ * ProviderConfig is gone ({@link #disconnect}). Every provider's calls go through its {@link CallLimits}, and its
+ * offers are kept for a while ({@link CachedOffers}).
  */
 public final class ProviderRegistry implements AutoCloseable {
 
@@ -28,6 +30,7 @@ public final class ProviderRegistry implements AutoCloseable {
   private final Map<String, Connected> byUid = new ConcurrentHashMap<>();
   private final WorkloadListener listener;
   private final BiFunction<String, GpuProvider, GpuProvider> decorator;
+  private final Duration offersTtl;
 
   public ProviderRegistry(List<ProviderFactory> factories, WorkloadListener listener) {
     this(factories, listener, (label, provider) -> provider);
@@ -38,9 +41,19 @@ public final class ProviderRegistry implements AutoCloseable {
    */
   public ProviderRegistry(List<ProviderFactory> factories, WorkloadListener listener,
       BiFunction<String, GpuProvider, GpuProvider> decorator) {
+    this(factories, listener, decorator, Duration.ZERO);
+  }
+
+  /**
+   * @param decorator wraps each provider built, given its label {@code <type>/<ProviderConfig name>} (metrics)
+   * @param offersTtl how long each provider's offers are kept ({@link CachedOffers}); zero asks every time
+   */
+  public ProviderRegistry(List<ProviderFactory> factories, WorkloadListener listener,
+      BiFunction<String, GpuProvider, GpuProvider> decorator, Duration offersTtl) {
     factories.forEach(f -> this.factories.put(f.type(), f));
     this.listener = Objects.requireNonNull(listener, "listener");
     this.decorator = Objects.requireNonNull(decorator, "decorator");
+    this.offersTtl = Objects.requireNonNull(offersTtl, "offersTtl");
   }
 
   /**
@@ -59,8 +72,9 @@ public final class ProviderRegistry implements AutoCloseable {
           "provider type " + spec.getType() + " is not built into this operator");
     }
     String label = spec.getType() + "/" + name;
-    GpuProvider provider = new GuardedProvider(decorator.apply(label, factory.create(name, spec, credentials)), label,
-        CallLimits.of(spec), TokenBucket.Clock.SYSTEM);
+    GpuProvider provider = new CachedOffers(new GuardedProvider(decorator.apply(label,
+        factory.create(name, spec, credentials)), label, CallLimits.of(spec), TokenBucket.Clock.SYSTEM), offersTtl,
+        TokenBucket.Clock.SYSTEM);
     provider.watch(listener);
     Connected previous = byUid.put(uid, new Connected(generation, credentials, provider));
     if (previous != null) {

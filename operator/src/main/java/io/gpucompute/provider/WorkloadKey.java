@@ -26,7 +26,7 @@ public record WorkloadKey(String namespace, String name, String uid, int attempt
    * {@code gpujob-<uid>-<attempt>}. Adapters use it to look a workload up before creating one.
    */
   public String workloadName() {
-    return "gpujob-" + uid.toLowerCase().replaceAll("[^a-z0-9-]", "") + "-" + attempt;
+    return "gpujob-" + NOT_IN_NAME.matcher(uid.toLowerCase()).replaceAll("") + "-" + attempt;
   }
 
   /**
@@ -45,6 +45,7 @@ public record WorkloadKey(String namespace, String name, String uid, int attempt
     }
   }
 
+  private static final java.util.regex.Pattern NOT_IN_NAME = java.util.regex.Pattern.compile("[^a-z0-9-]");
   private static final java.util.regex.Pattern WORKLOAD_NAME = java.util.regex.Pattern.compile(
       "gpujob-([a-z0-9-]+)-([1-9][0-9]{0,8})");
 

@@ -14,6 +14,8 @@ import io.gpucompute.provider.ProbeResult;
 import io.gpucompute.provider.ProviderException;
 import io.gpucompute.provider.ProviderRegistry;
 import io.gpucompute.status.Conditions;
+import io.gpucompute.kube.LeanItemStore;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -41,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * a workload on it. Its finalizer keeps a deleted ProviderConfig (and its provider) until every workload it started
  * is released, so no job's workload is stranded.
  */
-@ControllerConfiguration(name = ProviderConfigReconciler.NAME)
+@ControllerConfiguration(name = ProviderConfigReconciler.NAME, informer = @Informer(itemStore = LeanItemStore.class))
 public class ProviderConfigReconciler implements Reconciler<ProviderConfig>, Cleaner<ProviderConfig> {
 
   public static final String NAME = "providerconfig";

@@ -70,4 +70,48 @@ class AdmissionQueueTest {
     assertThat(queue.admit("local", other, running)).isInstanceOf(Admission.Waiting.class);
     assertThat(queue.admissible("local", running)).isEmpty();
   }
+
+  @Test
+  void aPlanAnswersTheNextAskersUntilSomethingChanges() {
+    AdmissionQueue queue = new AdmissionQueue();
+    QueueEntry running = job("running", -60);
+    QueueEntry first = job("first", 0);
+    QueueEntry second = job("second", 1);
+    AdmissionQueue.Snapshot full = new AdmissionQueue.Snapshot(List.of(first, second), List.of(running), ONE_GPU);
+    java.util.concurrent.atomic.AtomicInteger plans = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.function.Supplier<AdmissionQueue.Snapshot> counted = () -> {
+      plans.incrementAndGet();
+      return full;
+    };
+
+    assertThat(queue.admit("local", first, 7L, counted, T0)).isInstanceOf(Admission.Waiting.class);
+    assertThat(queue.admit("local", second, 7L, counted, T0.plusMillis(10))).isInstanceOf(Admission.Waiting.class);
+    assertThat(plans).as("the second asker reused the first plan").hasValue(1);
+
+    assertThat(queue.admit("local", second, 8L, counted, T0.plusMillis(20))).isInstanceOf(Admission.Waiting.class);
+    assertThat(plans).as("the jobs changed").hasValue(2);
+    queue.admit("local", second, 8L, counted, T0.plus(AdmissionQueue.PLAN_REUSE).plusMillis(20));
+    assertThat(plans).as("the plan is too old").hasValue(3);
+  }
+
+  @Test
+  void aReservationMakesTheNextAskerPlanAfresh() {
+    AdmissionQueue queue = new AdmissionQueue();
+    QueueEntry first = job("first", 0);
+    QueueEntry second = job("second", 1);
+    QueueEntry third = job("third", 2);
+    Capacity twoGpus = new Capacity(null, Map.of("A100", 2));
+    AdmissionQueue.Snapshot free = new AdmissionQueue.Snapshot(List.of(first, second, third), List.of(), twoGpus);
+    java.util.concurrent.atomic.AtomicInteger plans = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.function.Supplier<AdmissionQueue.Snapshot> counted = () -> {
+      plans.incrementAndGet();
+      return free;
+    };
+
+    assertThat(queue.admit("local", first, 1L, counted, T0)).isInstanceOf(Admission.Admitted.class);
+    assertThat(queue.admit("local", second, 1L, counted, T0)).isInstanceOf(Admission.Admitted.class);
+    assertThat(queue.admit("local", third, 1L, counted, T0)).isInstanceOf(Admission.Waiting.class);
+    assertThat(plans).as("each reservation changed the queue").hasValue(3);
+    assertThat(queue.reservations("local")).isEqualTo(2);
+  }
 }

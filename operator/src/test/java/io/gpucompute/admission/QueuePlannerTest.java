@@ -62,4 +62,32 @@ class QueuePlannerTest {
     assertThat(plan.get("huge")).isInstanceOf(Admission.Admitted.class);
     assertThat(plan.get("ok")).isInstanceOf(Admission.Admitted.class);
   }
+
+  @Test
+  void theShortcutForAQueueThatAllFitsAgreesWithTheWalkInOrder() {
+    java.util.Random random = new java.util.Random(14);
+    int shortcuts = 0;
+    for (int round = 0; round < 2000; round++) {
+      List<QueueEntry> waiting = entries(random, "w", random.nextInt(12));
+      List<QueueEntry> active = entries(random, "a", random.nextInt(6));
+      Integer max = random.nextBoolean() ? null : 1 + random.nextInt(16);
+      Map<String, Integer> inventory = random.nextBoolean() ? Map.of()
+          : Map.of("A100", random.nextInt(20), "t4", 1 + random.nextInt(4));
+      Capacity capacity = new Capacity(max, inventory);
+
+      assertThat(QueuePlanner.plan(waiting, active, capacity)).as("round %d", round)
+          .isEqualTo(QueuePlanner.planInOrder(waiting, active, capacity));
+      shortcuts += QueuePlanner.everyoneFits(waiting, active, capacity) ? 1 : 0;
+    }
+    assertThat(shortcuts).as("rounds that took the shortcut").isBetween(100, 1900);
+  }
+
+  private static List<QueueEntry> entries(java.util.Random random, String prefix, int count) {
+    List<QueueEntry> entries = new java.util.ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      entries.add(job(prefix + i, random.nextInt(3), random.nextInt(100), random.nextBoolean() ? "A100" : "T4",
+          1 + random.nextInt(4)));
+    }
+    return entries;
+  }
 }

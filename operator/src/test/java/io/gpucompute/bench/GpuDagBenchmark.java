@@ -185,7 +185,7 @@ public final class GpuDagBenchmark {
   }
 
   /** A DAG of one root task and n-1 tasks that depend on it, each running {@code true}. */
-  private static GpuDag dag(String name, int n) {
+  static GpuDag dag(String name, int n) {
     GpuDag dag = new GpuDag();
     dag.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
     GpuDagSpec spec = new GpuDagSpec();

@@ -46,7 +46,7 @@ public final class ControlPlane implements AutoCloseable {
    *
    * @throws StartupException with the script's output when the control plane could not be started
    */
-  static ControlPlane start(Path repoRoot, Path stateDir, Duration upTimeout) {
+  public static ControlPlane start(Path repoRoot, Path stateDir, Duration upTimeout) {
     return start(repoRoot, stateDir, upTimeout, Map.of());
   }
 
@@ -54,7 +54,8 @@ public final class ControlPlane implements AutoCloseable {
    * Like {@link #start(Path, Path, Duration)}, with more environment for {@code up}: for example
    * {@code CONTROL_PLANE_APISERVER_EXTRA_ARGS} with the API server's {@code --oidc-*} flags.
    */
-  static ControlPlane start(Path repoRoot, Path stateDir, Duration upTimeout, Map<String, String> upEnvironment) {
+  public static ControlPlane start(Path repoRoot, Path stateDir, Duration upTimeout,
+      Map<String, String> upEnvironment) {
     Path log = stateDir.resolveSibling(stateDir.getFileName() + "-up.log");
     System.out.printf("e2e: starting a control plane in %s (log: %s)%n", stateDir, log);
     long started = System.nanoTime();

@@ -135,7 +135,7 @@ public final class ControlPlaneExtension implements BeforeAllCallback, BeforeEac
   }
 
   /** The repository root: the first directory from the working directory up that holds hack/control-plane.sh. */
-  static Path repoRoot() {
+  public static Path repoRoot() {
     Path start = Path.of(System.getProperty("user.dir")).toAbsolutePath();
     for (Path dir = start; dir != null; dir = dir.getParent()) {
       if (Files.isRegularFile(dir.resolve("hack/control-plane.sh"))) {

@@ -48,6 +48,9 @@ public final class OperatorProcess implements AutoCloseable {
   /** No such command: the Local provider uses the GPUs its ProviderConfig declares, whatever the host has. */
   public static final String NO_NVIDIA_SMI = "gpucompute-e2e-no-nvidia-smi";
 
+  /** The JVM options of the operators that tests start: quick to start, small. */
+  private static final List<String> TEST_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+      "-Xmx256m");
   private static final Duration KILL_WAIT = Duration.ofSeconds(10);
   private static final Pattern PROVIDER_CALLS =
       Pattern.compile("gpucompute_provider_requests_seconds_count\\{([^}]*)\\} ([0-9.eE+]+)");
@@ -98,6 +101,15 @@ public final class OperatorProcess implements AutoCloseable {
    * {@code environment} names {@code GPUCOMPUTE_HEALTH_PORT}). Returns at once; see {@link #awaitReady}.
    */
   public static OperatorProcess start(Path kubeconfig, String name, Map<String, String> environment) {
+    return start(kubeconfig, name, environment, TEST_JVM_OPTIONS);
+  }
+
+  /**
+   * Like {@link #start(Path, String, Map)}, with {@code jvmOptions} instead of the tests' (a benchmark runs the
+   * chart's).
+   */
+  public static OperatorProcess start(Path kubeconfig, String name, Map<String, String> environment,
+      List<String> jvmOptions) {
     Path repoRoot = ControlPlaneExtension.repoRoot();
     Path jar = repoRoot.resolve("operator/target/gpu-compute-operator.jar");
     if (!Files.isRegularFile(jar)) {
@@ -109,8 +121,9 @@ public final class OperatorProcess implements AutoCloseable {
       Path log = repoRoot.resolve("operator/target/e2e-operators")
           .resolve(name + "-" + LOG_TIME.format(Instant.now()) + ".log");
       Files.createDirectories(log.getParent());
-      List<String> command = new ArrayList<>(List.of(javaBinary(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-          "-Xmx256m", "-jar", jar.toString()));
+      List<String> command = new ArrayList<>(List.of(javaBinary()));
+      command.addAll(jvmOptions);
+      command.addAll(List.of("-jar", jar.toString()));
       ProcessBuilder builder = new ProcessBuilder(command).directory(repoRoot.toFile()).redirectErrorStream(true)
           .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
       Map<String, String> env = builder.environment();

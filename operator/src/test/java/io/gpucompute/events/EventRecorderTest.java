@@ -7,10 +7,10 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.gpucompute.secrets.SecretValues;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import io.gpucompute.secrets.SecretValues;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -78,6 +78,23 @@ class EventRecorderTest {
       assertThat(e.getMessage()).startsWith("the provider echoed *** zzz").doesNotContain(secret);
       assertThat(e.getMessage().length()).isLessThanOrEqualTo(1024);
     });
+  }
+
+  @Test
+  void anAsynchronousRecorderRecordsEachObjectsEventsInOrderOffTheCallersThread() {
+    MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    ConfigMap first = object("first");
+    ConfigMap second = object("second");
+
+    try (EventRecorder recorder = EventRecorder.asynchronous(client, clock, "test", 2)) {
+      for (int i = 1; i <= 3; i++) {
+        recorder.warning(first, "CleanupBlocked", "provider down (" + i + ")");
+        recorder.normal(second, "Completed", "done (" + i + ")");
+      }
+    } // close() waits for what was queued
+
+    assertThat(events()).hasSize(2).allSatisfy(event -> assertThat(event.getCount()).isEqualTo(3));
+    assertThat(events()).extracting(Event::getMessage).containsExactlyInAnyOrder("provider down (3)", "done (3)");
   }
 
   /** A clock a test moves. */

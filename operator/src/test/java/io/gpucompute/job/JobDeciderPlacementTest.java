@@ -30,12 +30,12 @@ class JobDeciderPlacementTest {
           new PlacementCandidate("alibaba", null, "4.000000", "NoCapacity", "skipped")));
 
   private static JobSituation admitted(GpuJob job, PlacementOutcome.Choice choice, Instant now) {
-    return new JobSituation(job, RUNPOD, null, new Admission.Admitted(), null, false, now, 0.5, TIMING, choice, null);
+    return new JobSituation(job, RUNPOD, null, new Admission.Admitted(), null, null, now, 0.5, TIMING, choice, null);
   }
 
   private static JobSituation holding(GpuJob job, Observation observation, Instant now) {
     return new JobSituation(job, RUNPOD, new JobSituation.AttemptProvider("RunPod/runpod", false, true),
-        Admission.NOT_ASKED, observation, false, now, 0.5, TIMING);
+        Admission.NOT_ASKED, observation, null, now, 0.5, TIMING);
   }
 
   private static GpuJob runningOnSpot(int preemptions, int maxPreemptions) {
@@ -144,7 +144,7 @@ class JobDeciderPlacementTest {
     GpuJob job = TestJobs.job(s -> s.setProviderConfigRef(null));
     Instant retryAt = T0.plusSeconds(12);
     JobSituation situation = new JobSituation(job, RUNPOD, null,
-        new Admission.Waiting(0, JobReason.NO_CAPACITY_ANYWHERE, "every candidate is skipped"), null, false, T0, 0.5,
+        new Admission.Waiting(0, JobReason.NO_CAPACITY_ANYWHERE, "every candidate is skipped"), null, null, T0, 0.5,
         TIMING, null, retryAt);
 
     Decision decision = JobDecider.decide(situation);

@@ -42,7 +42,7 @@ class JobDeciderTest {
       Instant now, boolean findsWorkloadsByKey) {
     JobSituation.AttemptProvider bound = AttemptBindings.unreleased(job).isEmpty() ? null
         : new JobSituation.AttemptProvider("Local/local", false, findsWorkloadsByKey);
-    return new JobSituation(job, provider, bound, admission, observation, false, now, 0.5, TIMING);
+    return new JobSituation(job, provider, bound, admission, observation, null, now, 0.5, TIMING);
   }
 
   /** {@code job} with the status of {@code decision}, as the next reconcile reads it. */
@@ -185,8 +185,9 @@ class JobDeciderTest {
   static Stream<Arguments> submitOutcomes() {
     ProviderException.Transient timeout = new ProviderException.Transient("RunPodTimeout", "no answer", null);
     return Stream.of(
-        Arguments.of("accepted by a provider that finds workloads by key: its id is saved", true,
-            new SubmitOutcome.Accepted(new SubmitResult("pid:7", null)), JobPhase.Submitting, 1, "pid:7", false, null),
+        Arguments.of("accepted by a provider that finds workloads by key: its id waits for the next observation",
+            true, new SubmitOutcome.Accepted(new SubmitResult("pid:7", null)), JobPhase.Submitting, 1, null, false,
+            null),
         Arguments.of("accepted by a provider that finds requests by id only: the id is saved at once", false,
             new SubmitOutcome.Accepted(new SubmitResult("req-7", null)), JobPhase.Submitting, 1, "req-7", false, null),
         Arguments.of("no capacity: back to the queue, the attempt not counted", true,
@@ -223,10 +224,33 @@ class JobDeciderTest {
     if (reason != null) {
       assertThat(after.status().getConditions()).anyMatch(c -> reason.equals(c.getReason()));
     }
-    if (outcome instanceof SubmitOutcome.Accepted accepted) {
+    if (outcome instanceof SubmitOutcome.Accepted) {
+      assertThat(after.requeueAfter()).as("the poller's next round wakes the job when it sees the workload").isNull();
+    }
+    if (outcome instanceof SubmitOutcome.Accepted accepted && !findsByKey) {
       assertThat(Conditions.find(after.status().getConditions(), JobCondition.SUBMITTED).orElseThrow().getMessage())
           .isEqualTo("attempt 1 submitted as " + accepted.result().externalId());
     }
+  }
+
+  @Test
+  void theAnswerOfASubmitByKeyIsRecordedOnce() throws Exception {
+    JobSituation situation = situation(TestJobs.job(), USABLE, ADMITTED, null, T0, true);
+    Decision recorded = JobDecider.decide(situation);
+    Decision answered = JobDecider.afterSubmit(situation, recorded,
+        new SubmitOutcome.Accepted(new SubmitResult("pid:42", "runs on the host")));
+    GpuJob saved = saved(TestJobs.job(), answered);
+
+    Decision observed = JobDecider.decide(new JobSituation(saved, USABLE,
+        new JobSituation.AttemptProvider("Local/local", false, true), Admission.NOT_ASKED,
+        observed(WorkloadState.SUCCEEDED, 0, T0.plusSeconds(1)), new SubmitResult("pid:42", "runs on the host"),
+        T0.plusSeconds(1), 0.5, TIMING));
+
+    assertThat(answered.status()).as("nothing to write right after the submit").isEqualTo(recorded.status());
+    assertThat(observed.status().getPhase()).isEqualTo(JobPhase.Succeeded);
+    assertThat(observed.status().getExternalId()).isEqualTo("pid:42");
+    assertThat(Conditions.find(observed.status().getConditions(), JobCondition.SUBMITTED).orElseThrow().getMessage())
+        .isEqualTo("attempt 1 submitted as pid:42; runs on the host");
   }
 
   @Test
@@ -405,7 +429,7 @@ class JobDeciderTest {
   void anAttemptWhoseProviderConfigIsGoneIsLost() {
     GpuJob job = TestJobs.running(s -> {}, 1, T0);
     JobSituation situation = new JobSituation(job, USABLE, new JobSituation.AttemptProvider("local", true, true),
-        Admission.NOT_ASKED, null, false, T0.plusSeconds(30), 0.5, TIMING);
+        Admission.NOT_ASKED, null, null, T0.plusSeconds(30), 0.5, TIMING);
 
     Decision decision = JobDecider.decide(situation);
 
@@ -431,7 +455,7 @@ class JobDeciderTest {
   void aJobThisProcessSubmittedIsWaitedForWhileTheProviderDoesNotShowItYet() {
     JobSituation situation = new JobSituation(submitting(null), USABLE,
         new JobSituation.AttemptProvider("Local/local", false, true), Admission.NOT_ASKED, Observation.notFound(),
-        true, T0.plusSeconds(5), 0.5, TIMING);
+        new SubmitResult("pid:7", null), T0.plusSeconds(5), 0.5, TIMING);
 
     assertThat(JobDecider.decide(situation).action()).isEqualTo(Decision.NONE);
   }

@@ -384,6 +384,39 @@ public abstract class GpuProviderContractTest {
     assertThatCode(() -> provider().cancel(newKey())).doesNotThrowAnyException();
   }
 
+  /**
+   * Observing in bulk says what observing one by one says, for a finished, a running and an unknown workload, and
+   * also through the call limits that the operator puts around every provider (which pass an adapter's own bulk
+   * observation as one call, and otherwise observe each workload in turn).
+   */
+  @Test
+  void observingAllAtOnceSaysWhatObservingEachSays() throws ProviderException {
+    WorkloadKey finished = newKey();
+    WorkloadKey running = newKey();
+    WorkloadKey unknown = newKey();
+    SubmitResult first = provider().submit(succeedingWorkload(finished));
+    SubmitResult second = provider().submit(longRunningWorkload(running));
+    awaitFinished(finished);
+    awaitState(running, WorkloadState.RUNNING);
+    List<GpuProvider.WorkloadRef> refs = List.of(new GpuProvider.WorkloadRef(finished, first.externalId()),
+        new GpuProvider.WorkloadRef(running, second.externalId()), new GpuProvider.WorkloadRef(unknown, null));
+    GpuProvider guarded = new GuardedProvider(provider(), "contract", new CallLimits(0, 1, 4), TokenBucket.Clock.SYSTEM);
+
+    for (GpuProvider observer : List.of(provider(), guarded)) {
+      // A provider may need a round or two to read an outcome (Cloud Assistant on ECS): wait until it is stable.
+      Map<WorkloadKey, Observation> all = await().atMost(completionTimeout()).pollInterval(Duration.ofMillis(50))
+          .until(() -> observer.observeAll(refs), observed -> observed.size() == 3
+              && observed.get(finished).state().isFinished());
+
+      assertThat(all.get(finished).state()).isEqualTo(WorkloadState.SUCCEEDED);
+      assertThat(all.get(finished).exitCode()).isZero();
+      assertThat(all.get(finished).externalId()).isEqualTo(first.externalId());
+      assertThat(all.get(running).state()).isEqualTo(WorkloadState.RUNNING);
+      assertThat(all.get(running).externalId()).isEqualTo(second.externalId());
+      assertThat(all.get(unknown).state()).isEqualTo(WorkloadState.NOT_FOUND);
+    }
+  }
+
   @Test
   void observingAnUnknownKeyIsNotFound() throws ProviderException {
     assertThat(provider().observe(newKey()).state()).isEqualTo(WorkloadState.NOT_FOUND);

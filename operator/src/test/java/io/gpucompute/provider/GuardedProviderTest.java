@@ -19,25 +19,10 @@ import org.junit.jupiter.api.Test;
 class GuardedProviderTest {
 
   /** A provider whose observe counts its calls and may block until released. */
-  private static final class CountingProvider implements GpuProvider {
+  private static final class CountingProvider extends QuietProvider {
     final AtomicInteger observes = new AtomicInteger();
     final CountDownLatch release = new CountDownLatch(1);
     volatile boolean blocks;
-
-    @Override
-    public ProbeResult probe() {
-      return ProbeResult.ready("ok");
-    }
-
-    @Override
-    public List<Offer> offers() {
-      return List.of();
-    }
-
-    @Override
-    public SubmitResult submit(WorkloadSpec spec) {
-      return new SubmitResult("id", null);
-    }
 
     @Override
     public Observation observe(WorkloadKey key) {
@@ -51,9 +36,6 @@ class GuardedProviderTest {
       }
       return Observation.notFound();
     }
-
-    @Override
-    public void cancel(WorkloadKey key) {}
   }
 
   private static final WorkloadKey KEY = new WorkloadKey("ns", "job", "uid", 1);

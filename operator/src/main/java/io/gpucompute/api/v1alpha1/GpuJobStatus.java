@@ -84,7 +84,8 @@ public class GpuJobStatus {
   private String estimatedCost;
 
   @JsonPropertyDescription("What the job has cost so far in USD, over all attempts, as a decimal string. "
-      + "While an attempt runs it grows in whole minutes; when the attempt ends it is exact.")
+      + "While an attempt runs it is brought up to date, in whole minutes, whenever the job is reconciled (when its "
+      + "workload changes, and at least every 10 minutes); when the attempt ends it is exact.")
   private String accruedCost;
 
   @JsonPropertyDescription("What the attempts that have ended cost, in USD; accruedCost adds the running attempt to it.")

@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.gpucompute.api.v1alpha1.GpuJob;
+import io.gpucompute.provider.GpuProvider;
 import io.gpucompute.provider.ListedWorkload;
 import io.gpucompute.provider.LogShipping;
 import io.gpucompute.provider.LogUpload;
@@ -209,29 +210,76 @@ public final class JobWorkloads {
    * per page of 500.
    */
   public List<ListedWorkload> list(String installation) throws ProviderException {
-    String selector = MANAGED_BY_LABEL + "=" + MANAGED_BY + "," + INSTALLATION_LABEL + "=" + installation;
     List<ListedWorkload> listed = new ArrayList<>();
+    for (Job job : jobsLabelled(MANAGED_BY_LABEL + "=" + MANAGED_BY + "," + INSTALLATION_LABEL + "=" + installation)) {
+      String owner = job.getMetadata().getAnnotations() == null ? null
+          : job.getMetadata().getAnnotations().get(JOB_ANNOTATION);
+      int slash = owner == null ? -1 : owner.indexOf('/');
+      WorkloadKey.fromWorkloadName(job.getMetadata().getName(),
+              slash < 0 ? ListedWorkload.UNKNOWN : owner.substring(0, slash),
+              slash < 0 ? ListedWorkload.UNKNOWN : owner.substring(slash + 1))
+          .filter(key -> key.uid().equals(job.getMetadata().getLabels().get(JOB_UID_LABEL)))
+          .ifPresent(key -> listed.add(new ListedWorkload(key, externalId(job.getMetadata().getNamespace(),
+              job.getMetadata().getName()), instant(job.getMetadata().getCreationTimestamp()))));
+    }
+    return listed;
+  }
+
+  /**
+   * What the operator's Jobs and their newest pods say of each of {@code workloads}, from two listings by label (Jobs,
+   * then pods; one call per page of 500 each), whatever the number of workloads. Without the logs, which a pending
+   * or running pod's observation leaves out (null: the job keeps the tail it has); the reconcile of a job whose
+   * workload changed observes it on its own, logs included.
+   */
+  public Map<WorkloadKey, Observation> observeAll(List<GpuProvider.WorkloadRef> workloads) throws ProviderException {
+    String managed = MANAGED_BY_LABEL + "=" + MANAGED_BY;
+    Map<String, Job> jobs = new java.util.HashMap<>();
+    for (Job job : jobsLabelled(managed)) {
+      jobs.put(job.getMetadata().getNamespace() + "/" + job.getMetadata().getName(), job);
+    }
+    Map<String, Pod> newestPods = new java.util.HashMap<>();
+    String where = placement.namespace() == null ? "all namespaces" : "namespace " + placement.namespace();
+    for (Pod pod : pages(options -> placement.namespace() == null ? client.pods().inAnyNamespace().list(options)
+        : client.pods().inNamespace(placement.namespace()).list(options), managed, "list the operator's pods in " + where)) {
+      String job = pod.getMetadata().getLabels() == null ? null : pod.getMetadata().getLabels().get(JOB_NAME_LABEL);
+      if (job != null) {
+        newestPods.merge(pod.getMetadata().getNamespace() + "/" + job, pod, (a, b) ->
+            String.valueOf(a.getMetadata().getCreationTimestamp())
+                .compareTo(String.valueOf(b.getMetadata().getCreationTimestamp())) >= 0 ? a : b);
+      }
+    }
+    Map<WorkloadKey, Observation> observed = new LinkedHashMap<>();
+    for (GpuProvider.WorkloadRef workload : workloads) {
+      String ns = namespace(workload.key());
+      String id = ns + "/" + workload.key().workloadName();
+      Job job = jobs.get(id);
+      observed.put(workload.key(), job == null ? Observation.notFound()
+          : verdict(externalId(ns, workload.key().workloadName()), job, newestPods.get(id), null));
+    }
+    return observed;
+  }
+
+  private List<Job> jobsLabelled(String selector) throws ProviderException {
+    String where = placement.namespace() == null ? "all namespaces" : "namespace " + placement.namespace();
+    return pages(options -> placement.namespace() == null ? client.batch().v1().jobs().inAnyNamespace().list(options)
+        : client.batch().v1().jobs().inNamespace(placement.namespace()).list(options), selector,
+        "list the operator's jobs.batch in " + where);
+  }
+
+  /** Every item of a listing by {@code selector}, page by page (500 a page). */
+  private <T extends HasMetadata> List<T> pages(
+      java.util.function.Function<io.fabric8.kubernetes.api.model.ListOptions,
+          ? extends io.fabric8.kubernetes.api.model.KubernetesResourceList<T>> list,
+      String selector, String doing) throws ProviderException {
+    List<T> items = new ArrayList<>();
     String next = null;
     do {
       var options = new ListOptionsBuilder().withLabelSelector(selector).withLimit(500L).withContinue(next).build();
-      String where = placement.namespace() == null ? "all namespaces" : "namespace " + placement.namespace();
-      var page = call(() -> placement.namespace() == null ? client.batch().v1().jobs().inAnyNamespace().list(options)
-          : client.batch().v1().jobs().inNamespace(placement.namespace()).list(options),
-          "list the operator's jobs.batch in " + where);
-      for (Job job : page.getItems()) {
-        String owner = job.getMetadata().getAnnotations() == null ? null
-            : job.getMetadata().getAnnotations().get(JOB_ANNOTATION);
-        int slash = owner == null ? -1 : owner.indexOf('/');
-        WorkloadKey.fromWorkloadName(job.getMetadata().getName(),
-                slash < 0 ? ListedWorkload.UNKNOWN : owner.substring(0, slash),
-                slash < 0 ? ListedWorkload.UNKNOWN : owner.substring(slash + 1))
-            .filter(key -> key.uid().equals(job.getMetadata().getLabels().get(JOB_UID_LABEL)))
-            .ifPresent(key -> listed.add(new ListedWorkload(key, externalId(job.getMetadata().getNamespace(),
-                job.getMetadata().getName()), instant(job.getMetadata().getCreationTimestamp()))));
-      }
+      var page = call(() -> list.apply(options), doing);
+      items.addAll(page.getItems());
       next = page.getMetadata() == null ? null : page.getMetadata().getContinue();
     } while (next != null && !next.isEmpty());
-    return listed;
+    return items;
   }
 
   /** The Job for {@code spec}. */

@@ -11,6 +11,7 @@ import io.gpucompute.provider.SubmitResult;
 import io.gpucompute.provider.WorkloadKey;
 import io.gpucompute.provider.WorkloadSpec;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -71,6 +72,17 @@ final class KubernetesGpuProvider implements GpuProvider {
   @Override
   public Observation observe(WorkloadKey key) throws ProviderException {
     return jobs.observe(key);
+  }
+
+  /** Two listings by label (the operator's Jobs and their pods), one call per page of 500 each. */
+  @Override
+  public Map<WorkloadKey, Observation> observeAll(List<WorkloadRef> workloads) throws ProviderException {
+    return jobs.observeAll(workloads);
+  }
+
+  @Override
+  public boolean observesInBulk() {
+    return true;
   }
 
   @Override

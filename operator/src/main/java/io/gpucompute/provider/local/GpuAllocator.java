@@ -65,8 +65,13 @@ final class GpuAllocator {
   synchronized List<GpuDevice> allocate(Path workloadDir, List<GpuDevice> candidates, int count)
       throws ProviderException.NoCapacity {
     release(workloadDir);
-    candidates.forEach(device -> releaseIfFinished(device.visibleId()));
     List<GpuDevice> free = candidates.stream().filter(device -> !holders.containsKey(device.visibleId())).toList();
+    if (free.size() < count) {
+      // Only when short: frees the GPUs of workloads that ended (reading each one's process is not free, and with a
+      // wide inventory it was most of a submit).
+      candidates.forEach(device -> releaseIfFinished(device.visibleId()));
+      free = candidates.stream().filter(device -> !holders.containsKey(device.visibleId())).toList();
+    }
     if (free.size() < count) {
       String type = candidates.isEmpty() ? "" : candidates.get(0).type() + " ";
       throw new ProviderException.NoCapacity(free.size() + " of " + candidates.size() + " " + type

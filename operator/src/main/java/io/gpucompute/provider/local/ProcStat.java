@@ -30,9 +30,26 @@ record ProcStat(long pid, char state, long parentPid, long processGroup, long se
     if (open < 1 || close < open) {
       return Optional.empty();
     }
-    String[] fields = line.substring(close + 1).trim().split("\\s+");
+    // Fields 3 to 22, split on whitespace by hand: the operator reads every process's line when it stops a workload.
+    String[] fields = new String[20];
+    int count = 0;
+    int i = close + 1;
+    int end = line.length();
+    while (count < fields.length) {
+      while (i < end && Character.isWhitespace(line.charAt(i))) {
+        i++;
+      }
+      if (i >= end) {
+        break;
+      }
+      int start = i;
+      while (i < end && !Character.isWhitespace(line.charAt(i))) {
+        i++;
+      }
+      fields[count++] = line.substring(start, i);
+    }
     // fields[0] is field 3 (state), so field n is fields[n - 3]; starttime is field 22.
-    if (fields.length < 20 || fields[0].length() != 1) {
+    if (count < fields.length || fields[0].length() != 1) {
       return Optional.empty();
     }
     try {

@@ -20,6 +20,7 @@ import io.gpucompute.provider.kubernetes.JobWorkloads;
 import io.gpucompute.provider.kubernetes.KubeErrors;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,6 +97,17 @@ final class TencentTkeProvider implements GpuProvider {
   @Override
   public Observation observe(WorkloadKey key) throws ProviderException {
     return withRemote(jobs -> jobs.observe(key));
+  }
+
+  /** Two listings by label on the TKE cluster (the operator's Jobs and their pods), one call per page of 500 each. */
+  @Override
+  public Map<WorkloadKey, Observation> observeAll(List<WorkloadRef> workloads) throws ProviderException {
+    return withRemote(jobs -> jobs.observeAll(workloads));
+  }
+
+  @Override
+  public boolean observesInBulk() {
+    return true;
   }
 
   @Override
