@@ -33,6 +33,6 @@ public final class KubernetesProviderFactory implements ProviderFactory {
     KubernetesProviderSpec kube = spec.getKubernetes() == null ? new KubernetesProviderSpec() : spec.getKubernetes();
     JobPlacement placement = new JobPlacement(kube.getNamespace(), kube.getNodeSelectors(), Map.of(),
         kube.getTolerations(), kube.getRuntimeClassName(), kube.getPriorityClassName(), true, kube.getSpot());
-    return new KubernetesGpuProvider(client, new JobWorkloads(client, "this cluster", placement, locks), placement);
+    return new KubernetesProvider(client, new BatchJobWorkloads(client, "this cluster", placement, locks), placement);
   }
 }

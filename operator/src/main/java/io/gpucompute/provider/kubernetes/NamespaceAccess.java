@@ -33,7 +33,7 @@ final class NamespaceAccess {
     }
   }
 
-  /** What {@link JobWorkloads} does in a namespace: its Jobs, their pods and logs, and the Secrets of their env. */
+  /** What {@link BatchJobWorkloads} does in a namespace: its Jobs, their pods and logs, and the Secrets of their env. */
   static final List<Permission> NEEDED = List.of(
       new Permission("get", "batch", "jobs", ""), new Permission("list", "batch", "jobs", ""),
       new Permission("create", "batch", "jobs", ""), new Permission("delete", "batch", "jobs", ""),

@@ -71,7 +71,7 @@ public final class LocalProviderFactory implements ProviderFactory {
       log.info("ProviderConfig {}: nvidia-smi reports {}, so spec.local.gpus is ignored", configName,
           inventory.describe());
     }
-    return new LocalGpuProvider(configName, host, inventory, prices,
+    return new LocalProvider(configName, host, inventory, prices,
         new LocalVolumes(spec.getLocal() == null ? List.of() : spec.getLocal().getAllowedHostPaths()));
   }
 }

@@ -52,13 +52,13 @@ final class RunPodPodProvider implements GpuProvider {
   private volatile boolean authsMayExist = true;
 
   RunPodPodProvider(String configName, RunPodGraphQl api, PodLogs logs, PodRequest.PodSettings pods,
-      RunPodMemory memory) {
+      RunPodSharedState shared) {
     this.configName = configName;
     this.api = api;
     this.logs = logs;
     this.pods = pods;
-    this.locks = memory.locks;
-    this.registryAuths = new RegistryAuths(api, memory.registryAuths);
+    this.locks = shared.locks;
+    this.registryAuths = new RegistryAuths(api, shared.registryAuths);
   }
 
   @Override

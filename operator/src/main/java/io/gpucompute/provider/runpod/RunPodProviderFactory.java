@@ -12,7 +12,7 @@ import okhttp3.OkHttpClient;
 /**
  * Builds RunPod providers: pods by default, or requests to one serverless endpoint when
  * {@code spec.runpod.endpointId} is set. The API key is the credentials Secret's key {@value #API_KEY}. Every
- * provider of this factory shares one HTTP client (connection pool and threads) and one {@link RunPodMemory}.
+ * provider of this factory shares one HTTP client (connection pool and threads) and one {@link RunPodSharedState}.
  */
 public final class RunPodProviderFactory implements ProviderFactory {
 
@@ -21,7 +21,7 @@ public final class RunPodProviderFactory implements ProviderFactory {
 
   private final RunPodSettings settings;
   private final OkHttpClient client;
-  private final RunPodMemory memory = new RunPodMemory();
+  private final RunPodSharedState shared = new RunPodSharedState();
 
   public RunPodProviderFactory() {
     this(RunPodSettings.DEFAULT);
@@ -52,9 +52,9 @@ public final class RunPodProviderFactory implements ProviderFactory {
     RunPodEndpoints endpoints = RunPodEndpoints.of(spec.getEndpoint());
     RunPodGraphQl graphQl = new RunPodGraphQl(http, endpoints.graphql());
     if (runpod.getEndpointId() != null && !runpod.getEndpointId().isBlank()) {
-      return new RunPodServerlessProvider(configName, runpod.getEndpointId(), http, endpoints, graphQl, memory);
+      return new RunPodServerlessProvider(configName, runpod.getEndpointId(), http, endpoints, graphQl, shared);
     }
     return new RunPodPodProvider(configName, graphQl, new PodLogs(http, endpoints, settings),
-        PodRequest.PodSettings.of(runpod, settings), memory);
+        PodRequest.PodSettings.of(runpod, settings), shared);
   }
 }

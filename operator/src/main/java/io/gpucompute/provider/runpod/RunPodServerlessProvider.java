@@ -42,17 +42,17 @@ final class RunPodServerlessProvider implements GpuProvider {
   private final RunPodEndpoints endpoints;
   private final RunPodGraphQl catalogue;
   private final WorkloadLocks locks;
-  private final Map<WorkloadKey, RunPodMemory.Request> requests;
+  private final Map<WorkloadKey, RunPodSharedState.Request> requests;
 
   RunPodServerlessProvider(String configName, String endpointId, RunPodHttp http, RunPodEndpoints endpoints,
-      RunPodGraphQl catalogue, RunPodMemory memory) {
+      RunPodGraphQl catalogue, RunPodSharedState shared) {
     this.configName = configName;
     this.endpointId = endpointId;
     this.http = http;
     this.endpoints = endpoints;
     this.catalogue = catalogue;
-    this.requests = memory.requests;
-    this.locks = memory.locks;
+    this.requests = shared.requests;
+    this.locks = shared.locks;
   }
 
   @Override
@@ -93,7 +93,7 @@ final class RunPodServerlessProvider implements GpuProvider {
           + "with the endpoint's own storage: attach a network volume to the endpoint instead");
     }
     return locks.withLock(key, () -> {
-      RunPodMemory.Request known = requests.get(key);
+      RunPodSharedState.Request known = requests.get(key);
       if (known != null) {
         return new SubmitResult(known.id(), note(spec));
       }
@@ -120,7 +120,7 @@ final class RunPodServerlessProvider implements GpuProvider {
       if (id.isEmpty()) {
         throw new ProviderException.Transient("RunPodBadResponse", "RunPod's answer to " + what + " has no id", null);
       }
-      requests.put(key, new RunPodMemory.Request(endpointId, id));
+      requests.put(key, new RunPodSharedState.Request(endpointId, id));
       log.info("ProviderConfig {}: workload {} sent to serverless endpoint {} as request {}", configName, key,
           endpointId, id);
       return new SubmitResult(id, note(spec));
@@ -139,7 +139,7 @@ final class RunPodServerlessProvider implements GpuProvider {
 
   @Override
   public Observation observe(WorkloadKey key, String recordedId) throws ProviderException {
-    RunPodMemory.Request request = request(key, recordedId);
+    RunPodSharedState.Request request = request(key, recordedId);
     if (request == null) {
       return Observation.notFound();
     }
@@ -161,7 +161,7 @@ final class RunPodServerlessProvider implements GpuProvider {
   @Override
   public void cancel(WorkloadKey key, String recordedId) throws ProviderException {
     locks.withLock(key, () -> {
-      RunPodMemory.Request request = request(key, recordedId);
+      RunPodSharedState.Request request = request(key, recordedId);
       if (request == null) {
         return null;
       }
@@ -188,9 +188,9 @@ final class RunPodServerlessProvider implements GpuProvider {
   }
 
   /** The request of {@code key}: from the id the job's status recorded, else from this process's cache. */
-  private RunPodMemory.Request request(WorkloadKey key, String recordedId) {
+  private RunPodSharedState.Request request(WorkloadKey key, String recordedId) {
     if (recordedId != null && !recordedId.isBlank()) {
-      return new RunPodMemory.Request(endpointId, recordedId);
+      return new RunPodSharedState.Request(endpointId, recordedId);
     }
     return requests.get(key);
   }

@@ -16,7 +16,7 @@ import io.gpucompute.provider.WorkloadKey;
 import io.gpucompute.provider.WorkloadLocks;
 import io.gpucompute.provider.WorkloadSpec;
 import io.gpucompute.provider.kubernetes.JobPlacement;
-import io.gpucompute.provider.kubernetes.JobWorkloads;
+import io.gpucompute.provider.kubernetes.BatchJobWorkloads;
 import io.gpucompute.provider.kubernetes.KubeErrors;
 import java.time.Duration;
 import java.util.List;
@@ -35,11 +35,11 @@ final class TencentTkeProvider implements GpuProvider {
 
   private static final Logger log = LoggerFactory.getLogger(TencentTkeProvider.class);
 
-  private record Remote(KubernetesClient client, JobWorkloads jobs) {}
+  private record Remote(KubernetesClient client, BatchJobWorkloads jobs) {}
 
   @FunctionalInterface
   private interface RemoteCall<T> {
-    T run(JobWorkloads jobs) throws ProviderException;
+    T run(BatchJobWorkloads jobs) throws ProviderException;
   }
 
   private final String configName;
@@ -86,7 +86,7 @@ final class TencentTkeProvider implements GpuProvider {
 
   @Override
   public List<Offer> offers() {
-    return JobWorkloads.offers(placement);
+    return BatchJobWorkloads.offers(placement);
   }
 
   @Override
@@ -169,7 +169,7 @@ final class TencentTkeProvider implements GpuProvider {
         config.setConnectionTimeout((int) requestTimeout.toMillis());
         config.setRequestRetryBackoffLimit(0);
         KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
-        remote = new Remote(client, new JobWorkloads(client, cluster(), placement, locks));
+        remote = new Remote(client, new BatchJobWorkloads(client, cluster(), placement, locks));
         log.info("ProviderConfig {}: connected to the API server of TKE cluster {}", configName, clusterId);
       }
       return remote;

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Every workload first appends a line to its own file under {@code starts/}: the ground truth of how often it was
  * launched.
  */
-class LocalGpuProviderContractTest extends GpuProviderContractTest {
+class LocalProviderContractTest extends GpuProviderContractTest {
 
   @TempDir Path temp;
 

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * be listed (RunPod finds them by id only), so the orphan sweep does not cover serverless endpoints. A fresh adapter
  * finds a request from the id the job's status recorded. The ground truth is the stub's ledger of requests.
  */
-class RunPodServerlessContractTest extends GpuProviderContractTest {
+class RunPodServerlessProviderContractTest extends GpuProviderContractTest {
 
   @RegisterExtension
   final RunPodStubExtension runpod = new RunPodStubExtension();

@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * show in the Job's spec. The truth is the API server: submit looks the Job up by name before creating it, so an
  * operator restart never makes a second one.
  */
-public final class JobWorkloads {
+public final class BatchJobWorkloads {
 
   /** The container's name in every Job's pod. */
   public static final String CONTAINER = "main";
@@ -74,7 +74,7 @@ public final class JobWorkloads {
   /** The label the job controller puts on a Job's pods. */
   static final String JOB_NAME_LABEL = "job-name";
 
-  private static final Logger log = LoggerFactory.getLogger(JobWorkloads.class);
+  private static final Logger log = LoggerFactory.getLogger(BatchJobWorkloads.class);
   private static final int LOG_LINES = 100;
   private static final int LOG_CHARS = 8_000;
 
@@ -89,7 +89,7 @@ public final class JobWorkloads {
    * @param placement where and how the Jobs run
    * @param locks serialises submit and cancel per workload
    */
-  public JobWorkloads(KubernetesClient client, String cluster, JobPlacement placement, WorkloadLocks locks) {
+  public BatchJobWorkloads(KubernetesClient client, String cluster, JobPlacement placement, WorkloadLocks locks) {
     this.client = client;
     this.cluster = cluster;
     this.placement = placement;

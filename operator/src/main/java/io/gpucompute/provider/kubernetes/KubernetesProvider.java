@@ -16,23 +16,23 @@ import java.util.Optional;
 
 /**
  * The Kubernetes provider of one ProviderConfig: each attempt is one batch/v1 Job on the cluster the operator runs in,
- * through the operator's own client ({@link JobWorkloads}).
+ * through the operator's own client ({@link BatchJobWorkloads}).
  *
  * <p>Its probe checks the operator's rights where the Jobs go: in {@code spec.kubernetes.namespace}, every permission
  * the provider uses ({@link NamespaceAccess}); a namespace without them makes the ProviderConfig not ready (reason
  * {@value #FORBIDDEN}). With the namespace unset, Jobs go to each GpuJob's own namespace, which the probe cannot
  * know: a job in a namespace without the rights meets the API server's 403 at submit, with the same reason.
  */
-final class KubernetesGpuProvider implements GpuProvider {
+final class KubernetesProvider implements GpuProvider {
 
   /** The reason of a ProviderConfig whose namespace the operator may not run Jobs in. */
   static final String FORBIDDEN = "Forbidden";
 
   private final KubernetesClient client;
-  private final JobWorkloads jobs;
+  private final BatchJobWorkloads jobs;
   private final JobPlacement placement;
 
-  KubernetesGpuProvider(KubernetesClient client, JobWorkloads jobs, JobPlacement placement) {
+  KubernetesProvider(KubernetesClient client, BatchJobWorkloads jobs, JobPlacement placement) {
     this.client = client;
     this.jobs = jobs;
     this.placement = placement;

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the stub's container process, so success, output and exit codes are what the command the adapter sent does. The
  * ground truth is the stub's ledger of pods.
  */
-class RunPodGpuProviderContractTest extends GpuProviderContractTest {
+class RunPodPodProviderContractTest extends GpuProviderContractTest {
 
   @RegisterExtension
   final RunPodStubExtension runpod = new RunPodStubExtension();

@@ -34,9 +34,9 @@ import org.slf4j.LoggerFactory;
  * operator restart observes, cancels and finds the GPUs of workloads an earlier one launched. Processes run in their
  * own session and outlive the operator.
  */
-public final class LocalGpuProvider implements GpuProvider {
+public final class LocalProvider implements GpuProvider {
 
-  private static final Logger log = LoggerFactory.getLogger(LocalGpuProvider.class);
+  private static final Logger log = LoggerFactory.getLogger(LocalProvider.class);
 
   private final String configName;
   private final LocalHost host;
@@ -46,7 +46,7 @@ public final class LocalGpuProvider implements GpuProvider {
   private final List<WorkloadListener> listeners = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
-  LocalGpuProvider(String configName, LocalHost host, GpuInventory inventory, PriceTable prices,
+  LocalProvider(String configName, LocalHost host, GpuInventory inventory, PriceTable prices,
       LocalVolumes volumes) {
     this.configName = configName;
     this.host = host;
@@ -190,7 +190,7 @@ public final class LocalGpuProvider implements GpuProvider {
         if (dir.configName().filter(configName::equals).isPresent()
             && dir.installation().filter(installation::equals).isPresent()) {
           dir.key().ifPresent(key -> listed.add(new ListedWorkload(key,
-              dir.process().map(LocalGpuProvider::externalId).orElse(null), dir.startedAt().orElse(null))));
+              dir.process().map(LocalProvider::externalId).orElse(null), dir.startedAt().orElse(null))));
         }
       }
       return Optional.of(listed);

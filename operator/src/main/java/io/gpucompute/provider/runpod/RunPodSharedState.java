@@ -12,7 +12,7 @@ import java.util.Map;
  * status holds the id that counts; the cache saves a look at it). Keys are attempts of jobs (uid and attempt), unique
  * across ProviderConfigs.
  */
-final class RunPodMemory {
+final class RunPodSharedState {
 
   private static final int REMEMBERED_REQUESTS = 4096;
 

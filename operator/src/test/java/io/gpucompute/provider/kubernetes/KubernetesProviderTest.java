@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The Kubernetes adapter beyond the contract: the Job it builds, ownership, restarts, and every error path. */
-class KubernetesGpuProviderTest {
+class KubernetesProviderTest {
 
   private static final String SECRET_VALUE = "s3cr3t-value-9d1f";
 
@@ -90,8 +90,8 @@ class KubernetesGpuProviderTest {
     assertThat(resources.getLimits().get("nvidia.com/gpu").toString()).isEqualTo("1");
     assertThat(resources.getLimits().get("cpu").toString()).isEqualTo("2");
     assertThat(resources.getLimits().get("memory").toString()).isEqualTo("8Gi");
-    assertThat(job.getMetadata().getLabels()).containsEntry(JobWorkloads.JOB_UID_LABEL, key.uid())
-        .containsEntry(JobWorkloads.ATTEMPT_LABEL, "1");
+    assertThat(job.getMetadata().getLabels()).containsEntry(BatchJobWorkloads.JOB_UID_LABEL, key.uid())
+        .containsEntry(BatchJobWorkloads.ATTEMPT_LABEL, "1");
     assertThat(job.getMetadata().getOwnerReferences()).singleElement().satisfies(owner -> {
       assertThat(owner.getApiVersion()).isEqualTo("gpucompute.io/v1alpha1");
       assertThat(owner.getKind()).isEqualTo("GpuJob");
@@ -147,8 +147,8 @@ class KubernetesGpuProviderTest {
     assertThat(submitted.externalId()).isEqualTo("gpu-jobs/" + key.workloadName());
     Job job = kube.cluster().client().batch().v1().jobs().inNamespace("gpu-jobs").withName(key.workloadName()).get();
     assertThat(job.getMetadata().getOwnerReferences()).isNullOrEmpty();
-    assertThat(job.getMetadata().getLabels()).containsEntry(JobWorkloads.JOB_UID_LABEL, key.uid());
-    assertThat(job.getMetadata().getAnnotations()).containsEntry(JobWorkloads.JOB_ANNOTATION, "team-a/" + key.name());
+    assertThat(job.getMetadata().getLabels()).containsEntry(BatchJobWorkloads.JOB_UID_LABEL, key.uid());
+    assertThat(job.getMetadata().getAnnotations()).containsEntry(BatchJobWorkloads.JOB_ANNOTATION, "team-a/" + key.name());
   }
 
   @Test
@@ -311,7 +311,7 @@ class KubernetesGpuProviderTest {
         .withType("Failed").withStatus("True").withReason("DeadlineExceeded")
         .withMessage("Job was active longer than specified deadline").endCondition().endStatus().build();
 
-    Observation observation = JobWorkloads.verdict("ns/j", job, null, null);
+    Observation observation = BatchJobWorkloads.verdict("ns/j", job, null, null);
 
     assertThat(observation.state()).isEqualTo(WorkloadState.FAILED);
     assertThat(observation.message()).contains("DeadlineExceeded");
@@ -324,15 +324,15 @@ class KubernetesGpuProviderTest {
         .withNewStatus().withPhase("Failed")
           .addNewCondition().withType("DisruptionTarget").withStatus("True").withReason("DeletionByTaintManager")
             .withMessage("Taint manager: deleting due to NoExecute taint").endCondition()
-          .addNewContainerStatus().withName(JobWorkloads.CONTAINER).withNewState().withNewTerminated().withExitCode(137)
+          .addNewContainerStatus().withName(BatchJobWorkloads.CONTAINER).withNewState().withNewTerminated().withExitCode(137)
             .endTerminated().endState().endContainerStatus()
         .endStatus().build();
     io.fabric8.kubernetes.api.model.Pod shutDown = new io.fabric8.kubernetes.api.model.PodBuilder()
         .withNewStatus().withPhase("Failed").withReason("NodeShutdown").withMessage("Pod was terminated in response "
             + "to imminent node shutdown.").endStatus().build();
 
-    Observation preempted = JobWorkloads.verdict("ns/j", running, evicted, null);
-    Observation nodeGone = JobWorkloads.verdict("ns/j", running, shutDown, null);
+    Observation preempted = BatchJobWorkloads.verdict("ns/j", running, evicted, null);
+    Observation nodeGone = BatchJobWorkloads.verdict("ns/j", running, shutDown, null);
 
     assertThat(preempted.state()).isEqualTo(WorkloadState.PREEMPTED);
     assertThat(preempted.message()).contains("DeletionByTaintManager");

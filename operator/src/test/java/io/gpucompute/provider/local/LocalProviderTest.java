@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /** What only the Local provider does: restarts, process groups, GPU assignment, the host's inventory. */
-class LocalGpuProviderTest {
+class LocalProviderTest {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(20);
   /** Runs until a file named {@code release} appears in its working directory (the workload directory). */
