@@ -24,6 +24,7 @@ import io.gpucompute.dag.DagPlan;
 import io.gpucompute.dag.DagPlanner;
 import io.gpucompute.dag.DagSituation;
 import io.gpucompute.job.JobTiming;
+import io.gpucompute.job.TestTimings;
 import io.gpucompute.operator.GpuComputeOperator;
 import io.gpucompute.operator.OperatorSettings;
 import io.gpucompute.operator.TestResources;
@@ -243,8 +244,7 @@ public final class GpuDagBenchmark {
       TestResources.createNamespace(client, NS, Map.of());
       client.resource(TestResources.localProvider("local", PARALLELISM, spec -> {})).create();
       ReconcileMeter meter = new ReconcileMeter();
-      JobTiming timing = new JobTiming(Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofMillis(200),
-          Duration.ofSeconds(1), Duration.ofSeconds(10));
+      JobTiming timing = TestTimings.FAST;
       OperatorSettings settings = new OperatorSettings(
           LocalSettings.enabled(stateDir, "gpucompute-bench-no-nvidia-smi", Duration.ofSeconds(2)), timing,
           Duration.ofSeconds(30), 0, Optional.empty(), Optional.empty(), "bench");

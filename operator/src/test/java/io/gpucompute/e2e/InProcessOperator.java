@@ -2,6 +2,7 @@ package io.gpucompute.e2e;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gpucompute.job.JobTiming;
+import io.gpucompute.job.TestTimings;
 import io.gpucompute.operator.GpuComputeOperator;
 import io.gpucompute.operator.OperatorSettings;
 import io.gpucompute.provider.local.LocalSettings;
@@ -20,9 +21,8 @@ import java.util.function.Consumer;
  */
 final class InProcessOperator implements AutoCloseable {
 
-  /** Poll every 0.5 s, retry after 0.5 s (doubling up to 2 s). */
-  static final JobTiming FAST = new JobTiming(Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofMillis(500),
-      Duration.ofSeconds(2), Duration.ofSeconds(10));
+  /** Poll every 0.5 s, retry after 0.5 s (doubling up to 2 s): {@link TestTimings#FAST}. */
+  static final JobTiming FAST = TestTimings.FAST;
   /** No such command: the Local provider uses the GPUs its ProviderConfig declares, whatever the host has. */
   static final String NO_NVIDIA_SMI = "gpucompute-e2e-no-nvidia-smi";
 

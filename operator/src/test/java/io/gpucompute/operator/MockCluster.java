@@ -12,6 +12,7 @@ import io.gpucompute.api.v1alpha1.GpuJob;
 import io.gpucompute.api.v1alpha1.GpuJobStatus;
 import io.gpucompute.api.v1alpha1.ProviderConfig;
 import io.gpucompute.job.JobTiming;
+import io.gpucompute.job.TestTimings;
 import io.gpucompute.provider.ProviderFactory;
 import io.gpucompute.provider.local.LocalProviderFactory;
 import io.gpucompute.provider.local.LocalSettings;
@@ -54,10 +55,9 @@ public final class MockCluster implements AutoCloseable {
     return client;
   }
 
-  /** Test timings (0.5 s polls, 0.2 s first retry) and a Local provider that uses declared GPUs only. */
+  /** Test timings ({@link TestTimings#FAST}) and a Local provider that uses declared GPUs only. */
   public static OperatorSettings fastSettings(Path localStateDir) {
-    JobTiming fast = new JobTiming(Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofMillis(200),
-        Duration.ofSeconds(1), Duration.ofSeconds(10));
+    JobTiming fast = TestTimings.FAST;
     return new OperatorSettings(LocalSettings.enabled(localStateDir, "gpucompute-test-no-nvidia-smi", Duration.ofSeconds(2)),
         fast, Duration.ofSeconds(30), 0, Optional.empty(), Optional.empty(), "test");
   }
