@@ -317,8 +317,8 @@ class HighAvailabilityIT {
 
   private String namespace(String prefix) {
     String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 6);
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
-        .create();
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name)
+        .withLabels(Map.of(OperatorE2eTestBase.E2E_NAMESPACE_LABEL, "true")).endMetadata().build()).create();
     namespaces.add(name);
     return name;
   }

@@ -27,6 +27,7 @@ class OperatorJarIT {
     String ns = "e2e-jar-" + java.util.UUID.randomUUID().toString().substring(0, 6);
     plane.kubectl().runWithInput(OperatorE2eTestBase.localProvider("e2e-jar", 1), "apply", "-f", "-").assertSuccess();
     plane.kubectl().run("create", "namespace", ns).assertSuccess();
+    plane.kubectl().run("label", "namespace", ns, OperatorE2eTestBase.E2E_NAMESPACE_LABEL + "=true").assertSuccess();
     try (OperatorProcess operator = OperatorProcess.start(plane.kubeconfig(), "e2e-jar",
         OperatorProcess.fastEnvironment(dir.resolve("state")))) {
       operator.awaitReady(WAIT);
