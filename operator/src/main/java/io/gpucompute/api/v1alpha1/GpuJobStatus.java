@@ -84,4 +84,9 @@ public class GpuJobStatus {
 
   @JsonPropertyDescription("The last lines of the current or last attempt's output, bounded to a few KiB.")
   private String logTail;
+
+  @io.fabric8.generator.annotation.Size(max = 16)
+  @JsonPropertyDescription("The GpuBudgets that have counted this job's cost, and how much of it each counted. "
+      + "Written by the operator after the budget's own record, so a crash never counts an attempt twice.")
+  private List<BudgetCharge> budgets;
 }
