@@ -32,7 +32,11 @@ public enum JobReason {
   /** The ProviderConfig is being deleted: it takes no new attempts. */
   PROVIDER_CONFIG_DELETING("ProviderConfigDeleting"),
   /** Deleting the job waits: an attempt's workload could not be stopped yet (the provider is unreachable...). */
-  CLEANUP_BLOCKED("CleanupBlocked");
+  CLEANUP_BLOCKED("CleanupBlocked"),
+  /** A GpuBudget that covers the job has too little left for what it may cost, or stops its running jobs. */
+  BUDGET_EXCEEDED("BudgetExceeded"),
+  /** A GpuBudget that covers the job limits its GPU type, and the team's jobs hold that many already. */
+  GPU_QUOTA_EXCEEDED("GpuQuotaExceeded");
 
   private final String text;
 
