@@ -7,6 +7,8 @@ import io.gpucompute.api.v1alpha1.GpuJob;
 import io.gpucompute.api.v1alpha1.GpuJobStatus;
 import io.gpucompute.api.v1alpha1.JobPhase;
 import io.gpucompute.api.v1alpha1.ProviderConfig;
+import io.gpucompute.budget.BudgetGate;
+import io.gpucompute.budget.BudgetVerdicts;
 import io.gpucompute.events.EventRecorder;
 import io.gpucompute.provider.GpuProvider;
 import io.gpucompute.provider.Observation;
@@ -31,6 +33,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -76,6 +79,7 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
   private final JobTiming timing;
   private final Consumer<String> providerConfigChanged;
   private final JobMetrics metrics;
+  private final BudgetGate budgets;
   private final JobStatusWriter writer = new JobStatusWriter();
   /**
    * The attempt of each job (by uid) whose submit this process saw accepted: a workload the provider does not show
@@ -100,7 +104,15 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
   public GpuJobReconciler(ProviderRegistry providers, AdmissionQueue queue, WorkloadSpecs workloadSpecs,
       EventRecorder recorder, Clock clock, JobTiming timing, Consumer<String> providerConfigChanged,
       JobMetrics metrics) {
+    this(providers, queue, workloadSpecs, recorder, clock, timing, providerConfigChanged, metrics, BudgetGate.NONE);
+  }
+
+  /** Like the other constructors, and asks {@code budgets} before the queue, and whether a running job must stop. */
+  public GpuJobReconciler(ProviderRegistry providers, AdmissionQueue queue, WorkloadSpecs workloadSpecs,
+      EventRecorder recorder, Clock clock, JobTiming timing, Consumer<String> providerConfigChanged,
+      JobMetrics metrics, BudgetGate budgets) {
     this.metrics = metrics;
+    this.budgets = budgets;
     this.providers = providers;
     this.queue = queue;
     this.workloadSpecs = workloadSpecs;
@@ -172,13 +184,16 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
     }
     Admission admission = Admission.NOT_ASKED;
     if (specConfig.isPresent() && JobDecider.wantsToStart(job, view, now)) {
-      admission = queue.admit(specConfigName, JobQueueSnapshot.entry(job), JobQueueSnapshot.of(specConfig.get(),
-          context.getPrimaryCache().byIndex(BY_PROVIDER_CONFIG, specConfigName), now));
+      admission = budgets.admit(job, pricePerHour(job, view), now, () -> queue.admit(specConfigName,
+          JobQueueSnapshot.entry(job), JobQueueSnapshot.of(specConfig.get(),
+              context.getPrimaryCache().byIndex(BY_PROVIDER_CONFIG, specConfigName), now)));
     }
     boolean submittedHere = Integer.valueOf(attempt).equals(acceptedAttempts.get(job.getMetadata().getUid()));
     JobSituation situation = new JobSituation(job, view, bound, admission, observation, submittedHere, now,
         ThreadLocalRandom.current().nextDouble(), timing);
-    Decision decision = JobDecider.decide(situation);
+    Optional<BudgetVerdicts.Refusal> stop = observation == null ? Optional.empty() : budgets.stop(job, now);
+    Decision decision = stop.map(s -> JobDecider.stop(situation, s.reason(), s.message()))
+        .orElseGet(() -> JobDecider.decide(situation));
     Decision.Action action = decision.action();
     if (action instanceof Decision.Submit submit) {
       return submit(job, situation, decision, submit.attempt(), attemptProvider, context);
@@ -328,6 +343,17 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
   /** The cache of GpuJobs, indexed by {@link #BY_PROVIDER_CONFIG} and {@link #BY_UID}; null until started. */
   public IndexedResourceCache<GpuJob> jobCache() {
     return jobs;
+  }
+
+  /** The job's price per hour where {@code view} would run it, or null when unknown. */
+  private static BigDecimal pricePerHour(GpuJob job, ProviderView view) {
+    return view instanceof ProviderView.Usable usable && usable.pricePerGpuHour() != null
+        ? usable.pricePerGpuHour().multiply(BigDecimal.valueOf(job.getSpec().getGpu().getCount())) : null;
+  }
+
+  /** Looks at {@code job} again now: a budget it waits for (or that stops it) changed. */
+  public void wake(ResourceID job) {
+    wakeUps.propagateEvent(job);
   }
 
   @Override
