@@ -30,3 +30,13 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- range .Values.teams }}{{ $all = append $all .namespace }}{{ end -}}
 {{- join "," (uniq $all) -}}
 {{- end -}}
+
+{{/* The webhook's Service, Secret and (cert-manager) Certificate name. */}}
+{{- define "gpucompute.webhookName" -}}
+{{- printf "%s-webhook" (include "gpucompute.fullname" .) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* The user name of the operator's ServiceAccount, as the API server reports it. */}}
+{{- define "gpucompute.serviceAccountUser" -}}
+{{- printf "system:serviceaccount:%s:%s" .Release.Namespace (include "gpucompute.serviceAccountName" .) -}}
+{{- end -}}

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Certificates for loopback test servers, made with openssl (which hack/install-deps.sh installs). */
-final class CertificateFiles {
+public final class CertificateFiles {
 
   private CertificateFiles() {}
 
@@ -20,7 +20,7 @@ final class CertificateFiles {
    *
    * @return the CA certificate's PEM file
    */
-  static Path selfSignedFor127(Path dir, String name) {
+  public static Path selfSignedFor127(Path dir, String name) {
     Path caKey = dir.resolve(name + "-ca.key");
     Path ca = dir.resolve(name + "-ca.crt");
     Path key = dir.resolve(name + ".key");
@@ -39,6 +39,14 @@ final class CertificateFiles {
     openssl("x509", "-req", "-in", csr.toString(), "-CA", ca.toString(), "-CAkey", caKey.toString(),
         "-CAcreateserial", "-out", cert.toString(), "-days", "2", "-extfile", extensions.toString());
     return ca;
+  }
+
+  /**
+   * Rewrites the RSA key {@code key} (PKCS#8, openssl's default) in the traditional PKCS#1 form ({@code BEGIN RSA
+   * PRIVATE KEY}), as Helm's {@code genSignedCert} and cert-manager write keys.
+   */
+  public static void toTraditionalRsa(Path key) {
+    openssl("rsa", "-in", key.toString(), "-out", key.toString(), "-traditional");
   }
 
   private static void openssl(String... args) {
