@@ -1,13 +1,18 @@
 package io.gpucompute.e2e;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 
 /** Certificates for loopback test servers, made with openssl (which hack/install-deps.sh installs). */
 public final class CertificateFiles {
@@ -47,6 +52,19 @@ public final class CertificateFiles {
    */
   public static void toTraditionalRsa(Path key) {
     openssl("rsa", "-in", key.toString(), "-out", key.toString(), "-traditional");
+  }
+
+  /** A TLS server context with the key and certificate of the PKCS12 file {@code p12}. */
+  public static SSLContext serverContext(Path p12, char[] password) throws IOException, GeneralSecurityException {
+    KeyStore keyStore = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(p12)) {
+      keyStore.load(in, password);
+    }
+    KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    keys.init(keyStore, password);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(keys.getKeyManagers(), null, null);
+    return context;
   }
 
   private static void openssl(String... args) {
