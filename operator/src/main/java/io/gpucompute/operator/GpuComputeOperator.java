@@ -121,6 +121,8 @@ public final class GpuComputeOperator implements AutoCloseable {
     operator.start();
     jobs.use(jobReconciler.get().jobCache());
     metrics.countJobsFrom(jobs::cache);
+    metrics.countProviderConfigsFrom(() -> configReconciler.get().configCache());
+    metrics.reportBudgetsFrom(budgets::reports);
     return new GpuComputeOperator(operator, providers, metrics);
   }
 

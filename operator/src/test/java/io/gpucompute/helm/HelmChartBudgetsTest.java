@@ -4,6 +4,9 @@ import static io.gpucompute.helm.HelmChartTest.render;
 import static io.gpucompute.helm.HelmChartTest.template;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -21,7 +24,7 @@ import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The chart's admission webhook, its certificate and the budgets' RBAC, by real Helm. */
+/** The chart's admission webhook, its certificate, the budgets' RBAC, the alerts and the dashboard, by real Helm. */
 class HelmChartBudgetsTest {
 
   private static final String FULL_NAME = "gpucompute-gpu-compute-operator";
@@ -110,6 +113,23 @@ class HelmChartBudgetsTest {
     assertThat(rule(user, "gpubudgets").getVerbs()).containsExactlyInAnyOrder("get", "list", "watch");
     ClusterRole viewer = one(objects, ClusterRole.class, "gpucompute-viewer");
     assertThat(rule(viewer, "gpubudgets").getVerbs()).containsExactlyInAnyOrder("get", "list", "watch");
+  }
+
+  @Test
+  void theAlertsAndTheDashboardAreOptIn() throws Exception {
+    assertThat(template(t -> {})).doesNotContain("kind: PrometheusRule", "grafana_dashboard");
+    assertThat(template(t -> t.set("metrics.prometheusRule.enabled", true))).contains("kind: PrometheusRule",
+        "alert: GpuBudgetNearLimit", "alert: GpuBudgetExceeded", "alert: GpuJobsStalled",
+        "alert: GpuProviderConfigNotReady", "alert: GpuOrphansFound");
+
+    ConfigMap dashboard = one(render(t -> t.set("metrics.grafanaDashboard.enabled", true)), ConfigMap.class,
+        FULL_NAME + "-dashboard");
+    assertThat(dashboard.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
+    JsonNode json = new ObjectMapper().readTree(dashboard.getData().get("gpucompute.json"));
+    assertThat(json.path("uid").asText()).isEqualTo("gpucompute-overview");
+    assertThat(json.path("panels")).extracting(p -> p.path("title").asText()).contains("Spend by team (used of "
+        + "limit, this period)", "Spend by person (this period)", "Jobs by phase", "Queue wait (mean, 5m)",
+        "Provider readiness");
   }
 
   private static PolicyRule rule(ClusterRole role, String resource) {
