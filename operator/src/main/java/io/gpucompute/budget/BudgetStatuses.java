@@ -18,6 +18,8 @@ public final class BudgetStatuses {
 
   /** The most GPU types the status lists (the CRD's limit). */
   static final int GPU_TYPES = 64;
+  /** The longest status.message written (the CRD allows 4096); a longer account ends with "...". */
+  static final int MESSAGE_LENGTH = 1024;
 
   private BudgetStatuses() {}
 
@@ -70,7 +72,7 @@ public final class BudgetStatuses {
       text.append("; ").append(gpu.getGpuType()).append(": ").append(gpu.getInUse())
           .append(gpu.getLimit() == null ? " in use" : " of " + gpu.getLimit());
     }
-    return text.toString();
+    return text.length() > MESSAGE_LENGTH ? text.substring(0, MESSAGE_LENGTH - 3) + "..." : text.toString();
   }
 
   /** The GPU types in use or limited, by name. */

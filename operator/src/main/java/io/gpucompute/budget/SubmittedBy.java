@@ -10,13 +10,18 @@ public final class SubmittedBy {
   public static final String ANNOTATION = "gpucompute.io/submitted-by";
   /** Who a job without the annotation counts as (created before the webhook, or with it turned off). */
   public static final String UNKNOWN = "(unknown)";
+  /** The longest user name a budget records (GpuBudget status.users[].user); a longer one is cut there. */
+  public static final int MAX_LENGTH = 1024;
 
   private SubmittedBy() {}
 
-  /** The object's submitter, or {@link #UNKNOWN}. */
+  /** The object's submitter, at most {@link #MAX_LENGTH} characters, or {@link #UNKNOWN}. */
   public static String of(HasMetadata object) {
     Map<String, String> annotations = object.getMetadata().getAnnotations();
     String user = annotations == null ? null : annotations.get(ANNOTATION);
-    return user == null || user.isBlank() ? UNKNOWN : user;
+    if (user == null || user.isBlank()) {
+      return UNKNOWN;
+    }
+    return user.length() > MAX_LENGTH ? user.substring(0, MAX_LENGTH) : user;
   }
 }

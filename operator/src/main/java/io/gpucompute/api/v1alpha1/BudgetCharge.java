@@ -2,6 +2,7 @@ package io.gpucompute.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
 import lombok.AllArgsConstructor;
 import lombok.Data;
 import lombok.NoArgsConstructor;
@@ -12,15 +13,19 @@ import lombok.NoArgsConstructor;
 @NoArgsConstructor
 @AllArgsConstructor
 public class BudgetCharge {
+  @Size(max = 253)
   @JsonPropertyDescription("The GpuBudget's name.")
   private String budget;
 
+  @Size(max = 64)
   @JsonPropertyDescription("The GpuBudget's uid, which tells it apart from a later one of the same name.")
   private String budgetUid;
 
+  @Size(max = 64)
   @JsonPropertyDescription("The job's cost the budget has counted, in USD, over all its periods.")
   private String charged;
 
+  @Size(max = 64)
   @JsonPropertyDescription("The start of the budget period the last part of it went into (RFC 3339).")
   private String period;
 }

@@ -2,6 +2,7 @@ package io.gpucompute.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
 import lombok.AllArgsConstructor;
 import lombok.Data;
 import lombok.NoArgsConstructor;
@@ -17,15 +18,18 @@ import lombok.NoArgsConstructor;
 @NoArgsConstructor
 @AllArgsConstructor
 public class BudgetSettlement {
+  @Size(max = 64)
   @JsonPropertyDescription("The GpuJob's uid.")
   private String jobUid;
 
+  @Size(max = 253)
   @JsonPropertyDescription("The GpuJob's name, for people.")
   private String job;
 
   @JsonPropertyDescription("How many attempts the job had started when it was counted.")
   private Integer attempts;
 
+  @Size(max = 64)
   @JsonPropertyDescription("The job's cost counted into this budget so far, in USD (its status.settledCost then).")
   private String chargedTo;
 }

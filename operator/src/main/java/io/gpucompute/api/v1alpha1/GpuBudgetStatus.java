@@ -20,27 +20,34 @@ public class GpuBudgetStatus {
   @JsonPropertyDescription("The metadata.generation this status was computed from.")
   private Long observedGeneration;
 
+  @Size(max = 4096)
   @JsonPropertyDescription("A human-readable account: what was spent of the limit in which period, and what runs.")
   private String message;
 
+  @Size(max = 64)
   @JsonPropertyDescription("The start of the current period (RFC 3339, UTC); the creation of the budget for period None.")
   private String periodStart;
 
+  @Size(max = 64)
   @JsonPropertyDescription("The end of the current period (RFC 3339, UTC), when the count starts again at zero. "
       + "Unset for period None.")
   private String periodEnd;
 
+  @Size(max = 64)
   @JsonPropertyDescription("USD that the covered jobs' finished attempts cost in this period, as an exact decimal "
       + "string: each attempt is counted once, when it ends (a job deleted while it runs counts what it accrued).")
   private String spent;
 
+  @Size(max = 64)
   @JsonPropertyDescription("USD that the covered jobs' running attempts have accrued so far (in whole minutes).")
   private String committed;
 
+  @Size(max = 64)
   @JsonPropertyDescription("USD held for what the running attempts may still cost: their price per hour times the "
       + "time left to their spec.activeDeadlineSeconds, or one hour of it for a job without a deadline.")
   private String reserved;
 
+  @Size(max = 64)
   @JsonPropertyDescription("USD that new jobs may still take: limit - spent - committed - reserved. Negative when "
       + "the jobs spent more than the limit (jobs that ran longer than their reservation).")
   private String remaining;
