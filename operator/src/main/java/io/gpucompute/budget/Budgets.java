@@ -1,21 +1,24 @@
 package io.gpucompute.budget;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.gpucompute.admission.QueueEntry;
+import io.gpucompute.api.v1alpha1.BudgetEnforcement;
 import io.gpucompute.api.v1alpha1.GpuBudget;
 import io.gpucompute.api.v1alpha1.GpuJob;
-import io.gpucompute.admission.QueueEntry;
+import io.gpucompute.cost.Money;
 import io.gpucompute.job.Admission;
 import io.gpucompute.job.JobQueueSnapshot;
 import io.gpucompute.job.JobReason;
 import io.gpucompute.status.Timestamps;
+import io.javaoperatorsdk.operator.api.reconciler.ResourceCache;
 import io.javaoperatorsdk.operator.health.InformerHealthIndicator;
 import io.javaoperatorsdk.operator.health.InformerWrappingEventSourceHealthIndicator;
-import io.javaoperatorsdk.operator.api.reconciler.ResourceCache;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -93,7 +96,7 @@ public final class Budgets implements BudgetGate {
     String namespace = job.getMetadata().getNamespace();
     ResourceCache<GpuBudget> cache = budgets;
     if (cache == null || cache.list(namespace).noneMatch(b -> b.getSpec().effectiveOnExceeded()
-        == io.gpucompute.api.v1alpha1.BudgetEnforcement.StopRunning)) {
+        == BudgetEnforcement.StopRunning)) {
       return Optional.empty();
     }
     Map<String, BudgetedJob> namespaceJobs = jobsOf(namespace);
@@ -121,7 +124,7 @@ public final class Budgets implements BudgetGate {
       return List.of();
     }
     List<BudgetReport> reports = new ArrayList<>();
-    Map<String, Map<String, BudgetedJob>> byNamespace = new java.util.HashMap<>();
+    Map<String, Map<String, BudgetedJob>> byNamespace = new HashMap<>();
     budgets.list().filter(b -> b.getMetadata().getDeletionTimestamp() == null)
         .sorted(Comparator.comparing((GpuBudget b) -> b.getMetadata().getNamespace())
             .thenComparing(b -> b.getMetadata().getName()))
@@ -131,7 +134,7 @@ public final class Budgets implements BudgetGate {
           BudgetCount count = count(budget, jobs, now);
           Map<List<String>, BigDecimal> spend = new LinkedHashMap<>();
           count.settlement().users().forEach(line -> spend.merge(List.of(line.getUser(), line.getProvider()),
-              io.gpucompute.cost.Money.parseOrZero(line.getSpent()), BigDecimal::add));
+              Money.parseOrZero(line.getSpent()), BigDecimal::add));
           Instant created = Timestamps.parse(budget.getMetadata().getCreationTimestamp());
           jobs.values().stream().filter(job -> job.active() && BudgetCount.covers(budget, created, job))
               .forEach(job -> spend.merge(List.of(job.user(), job.provider()), job.running(), BigDecimal::add));

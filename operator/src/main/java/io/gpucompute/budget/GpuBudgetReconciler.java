@@ -3,6 +3,7 @@ package io.gpucompute.budget;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.gpucompute.api.v1alpha1.BudgetCharge;
+import io.gpucompute.api.v1alpha1.BudgetSettlement;
 import io.gpucompute.api.v1alpha1.GpuBudget;
 import io.gpucompute.api.v1alpha1.GpuBudgetStatus;
 import io.gpucompute.api.v1alpha1.GpuJob;
@@ -277,7 +278,7 @@ public class GpuBudgetReconciler implements Reconciler<GpuBudget>, Cleaner<GpuBu
   }
 
   /** The ledger of {@code budget}: the one just written for the budget being reconciled, else the cached one. */
-  private static List<io.gpucompute.api.v1alpha1.BudgetSettlement> ledgerOf(GpuBudget budget, GpuBudget reconciled) {
+  private static List<BudgetSettlement> ledgerOf(GpuBudget budget, GpuBudget reconciled) {
     GpuBudget source = budget.getMetadata().getUid().equals(reconciled.getMetadata().getUid()) ? reconciled : budget;
     return source.getStatus() == null || source.getStatus().getSettlements() == null ? List.of()
         : source.getStatus().getSettlements();

@@ -14,11 +14,12 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Builds the admission queue's view of one provider from cached jobs. Pure. */
 public final class JobQueueSnapshot {
 
-  private static final java.util.Set<String> BUDGET_REASONS = java.util.Set.of(JobReason.BUDGET_EXCEEDED.toString(),
+  private static final Set<String> BUDGET_REASONS = Set.of(JobReason.BUDGET_EXCEEDED.toString(),
       JobReason.GPU_QUOTA_EXCEEDED.toString(), JobReason.PRICE_UNKNOWN.toString());
 
   private JobQueueSnapshot() {}
