@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gpucompute.api.v1alpha1.BudgetCharge;
+import io.gpucompute.api.v1alpha1.BudgetEnforcement;
 import io.gpucompute.api.v1alpha1.GpuBudget;
 import io.gpucompute.api.v1alpha1.GpuBudgetSpec;
 import io.gpucompute.api.v1alpha1.GpuBudgetStatus;
@@ -305,9 +306,7 @@ class BudgetsIT {
         s -> s.getGpusInUse().stream().anyMatch(g -> g.getInUse() == 2));
     assertThat(new BigDecimal(status.getReserved())).isBetween(new BigDecimal("0.70"), new BigDecimal("0.74"));
 
-    GpuBudget raised = budget("dollar");
-    raised.getSpec().setLimit("2.00");
-    client.resource(raised).update();
+    setLimit("dollar", "2.00");
     Instant raisedAt = Instant.now();
     fixture.awaitJob("dollar-3", "started once the limit was raised", s -> s.getPhase() == JobPhase.Running);
     Duration started = Duration.between(raisedAt, Instant.now());
@@ -341,6 +340,41 @@ class BudgetsIT {
     client.resources(GpuJob.class).inNamespace(namespace).withName("quota-3").delete();
   }
 
+  @Test
+  @Order(5)
+  void stopRunningStopsARunningJobWhenTheLimitIsUsedAndItStartsAgainWhenTheLimitIsRaised() {
+    Map<String, String> labels = Map.of("test", "stop");
+    createBudget("stop", "10.00", labels, spec -> spec.setOnExceeded(BudgetEnforcement.StopRunning));
+    createJob("stop-1", labels, 1200L, "sleep 600");
+    fixture.awaitJob("stop-1", "Running", s -> s.getPhase() == JobPhase.Running);
+
+    setLimit("stop", "0.00");
+    GpuJob stopped = fixture.awaitJob("stop-1", "stopped by its budget, its workload released",
+        s -> s.getPhase() == JobPhase.Queued && reason(s).equals("BudgetExceeded") && s.getWorkload() != null
+            && s.getWorkload().isReleased());
+    assertThat(stopped.getStatus().getMessage()).as("then it waits for the budget").startsWith("GpuBudget stop ");
+    assertThat(stopped.getStatus().getFailures()).as("a stop is no failure").isNull();
+    assertThat(new BigDecimal(stopped.getStatus().getSettledCost())).as("attempt 1's cost is settled").isPositive();
+    await("the stop's Event").atMost(WAIT).pollInterval(POLL).untilAsserted(() -> assertThat(client.v1().events()
+        .inNamespace(namespace).list().getItems()).anySatisfy(event -> {
+          assertThat(event.getInvolvedObject().getName()).isEqualTo("stop-1");
+          assertThat(event.getReason()).isEqualTo("BudgetExceeded");
+          assertThat(event.getMessage()).contains("GpuBudget stop reached its limit", "StopRunning",
+              "attempt 1 is stopped");
+        }));
+
+    setLimit("stop", "10.00");
+    fixture.awaitJob("stop-1", "started again once the limit was raised",
+        s -> s.getPhase() == JobPhase.Running && s.getAttempts() == 2);
+    client.resources(GpuJob.class).inNamespace(namespace).withName("stop-1").delete();
+  }
+
+  private void setLimit(String budget, String limit) {
+    GpuBudget changed = budget(budget);
+    changed.getSpec().setLimit(limit);
+    client.resource(changed).update();
+  }
+
   /**
    * Settles across SIGKILLs of the operator, with the windows between the three writes of a settle held open from
    * outside: first the jobs' records are refused (the budget has counted, the jobs do not know it) and the operator is
@@ -348,7 +382,7 @@ class BudgetsIT {
    * again; then jobs finish while it is killed once more. Spent must end equal to the sum of the jobs' costs.
    */
   @Test
-  @Order(5)
+  @Order(6)
   void sigkillsWhileJobsSettleLeaveSpentEqualToTheSumOfTheFinishedJobsCosts() {
     Map<String, String> labels = Map.of("test", "settle");
     createBudget("settle", "100", labels, spec -> {});
