@@ -1,6 +1,7 @@
 package io.gpucompute.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -38,6 +39,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -439,12 +442,29 @@ class BudgetsIT {
       assertThat(status.getUsers().stream().map(UserSpend::getSpent).map(BigDecimal::new)
           .reduce(BigDecimal.ZERO, BigDecimal::add)).isEqualByComparingTo(sum);
       assertThat(status.getUsers()).extracting(UserSpend::getUser).containsExactly("admin");
+      // This operator started after the last SIGKILL: its gauge is read from the budget, not counted by the process.
+      String metrics = await("the restarted operator reports the budget's spend").atMost(WAIT).pollInterval(POLL)
+          .until(() -> fixture.operator().body("/metrics").orElse(""), text -> spendOf(text, "settle") > 0);
+      assertThat(spendOf(metrics, "settle")).as("gpucompute_spend_usd of budget settle")
+          .isCloseTo(sum.doubleValue(), within(1e-9));
     }
   }
 
   private static final class Holds {
     volatile boolean records;
     volatile boolean drops;
+  }
+
+  /** The sum of {@code gpucompute_spend_usd} over the people and providers of {@code budget}. */
+  private static double spendOf(String metrics, String budget) {
+    Matcher line = Pattern.compile("(?m)^gpucompute_spend_usd\\{([^}]*)\\} (\\S+)$").matcher(metrics);
+    double sum = 0;
+    while (line.find()) {
+      if (line.group(1).contains("budget=\"" + budget + "\"")) {
+        sum += Double.parseDouble(line.group(2));
+      }
+    }
+    return sum;
   }
 
   /** The sum of the jobs' settled costs. */
