@@ -42,7 +42,7 @@ public class GpuBudgetSpec {
   @Size(max = 16)
   @JsonPropertyDescription("Covers only the GpuJobs that carry all these labels, for example a project's; "
       + "unset or empty covers every GpuJob of the namespace. Every budget that covers a job must allow it.")
-  private Map<String, String> jobLabels = new LinkedHashMap<>();
+  private Map<String, @Size(max = 63) String> jobLabels = new LinkedHashMap<>();
 
   /** The period; Monthly when unset. */
   public BudgetPeriod effectivePeriod() {
