@@ -23,9 +23,10 @@ source "${HACK_DIR}/lib/kube-binaries.sh"
 
 # What the control plane needs at run time: etcd (Debian's etcd-server ships
 # /usr/bin/etcd), openssl for the certificates, curl + jq for readiness checks,
-# lua5.1 for the tests of the Argo CD health checks (docs/argocd/*.lua), and
-# the linter that .ci/run runs on the shell scripts (shellcheck).
-RUNTIME_PACKAGES=(etcd-server openssl jq curl ca-certificates lua5.1 shellcheck)
+# lua5.1 for the tests of the Argo CD health checks (docs/argocd/*.lua), the
+# linter that .ci/run runs on the shell scripts (shellcheck), and promtool
+# (Debian's prometheus package) for the unit tests of the chart's alerts.
+RUNTIME_PACKAGES=(etcd-server openssl jq curl ca-certificates lua5.1 shellcheck prometheus)
 # What building and running the operator image needs (hack/operator-image.sh,
 # OperatorImageIT): podman with runc, and mmdebstrap for the Debian base image.
 IMAGE_PACKAGES=(podman runc mmdebstrap)

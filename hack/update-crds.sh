@@ -10,7 +10,7 @@ cd "$root"
 ./mvnw -q -B process-test-classes dependency:build-classpath -pl operator -am \
   -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
 generated=operator/target/classes/META-INF/fabric8
-for crd in gpujobs.gpucompute.io providerconfigs.gpucompute.io gpudags.gpucompute.io; do
+for crd in gpujobs.gpucompute.io providerconfigs.gpucompute.io gpudags.gpucompute.io gpubudgets.gpucompute.io; do
   cp "$generated/$crd-v1.yml" "crds/$crd.yaml"
 done
 # The Helm chart carries the same CRDs (HelmChartTest fails the build when they differ).

@@ -52,3 +52,13 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- define "gpucompute.localStateClaim" -}}
 {{- default (printf "%s-local-state" (include "gpucompute.fullname" .)) .Values.providers.local.state.existingClaim -}}
 {{- end -}}
+
+{{/* The webhook's Service, Secret and (cert-manager) Certificate name. */}}
+{{- define "gpucompute.webhookName" -}}
+{{- printf "%s-webhook" (include "gpucompute.fullname" .) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* The user name of the operator's ServiceAccount, as the API server reports it. */}}
+{{- define "gpucompute.serviceAccountUser" -}}
+{{- printf "system:serviceaccount:%s:%s" .Release.Namespace (include "gpucompute.serviceAccountName" .) -}}
+{{- end -}}

@@ -10,6 +10,8 @@ import io.gpucompute.operator.leader.LeaseRelease;
 import io.gpucompute.operator.leader.LeaseRenewals;
 import io.gpucompute.operator.leader.LeaseTiming;
 import io.gpucompute.operator.leader.Leadership;
+import io.gpucompute.webhook.AdmissionServer;
+import io.gpucompute.webhook.WebhookSettings;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -57,6 +59,9 @@ public final class Main {
             () -> operator.get() != null && operator.get().healthy(),
             () -> operator.get() == null ? "" : operator.get().metrics().scrape())
         : null;
+    // The webhook answers before the operator starts: its own writes to GpuJobs (finalizers) pass through it.
+    Optional<WebhookSettings> webhook = WebhookSettings.fromEnvironment(System.getenv());
+    AdmissionServer admission = webhook.isPresent() ? AdmissionServer.start(webhook.get()) : null;
     CountDownLatch stopped = new CountDownLatch(1);
     runtime.addShutdownHook(new Thread(() -> {
       LOG.info("gpucompute operator stopping");
@@ -66,6 +71,9 @@ public final class Main {
         running.close();
       }
       leadership.ifPresent(l -> releaseLease(client, settings));
+      if (admission != null) {
+        admission.close();
+      }
       if (health != null) {
         health.close();
       }

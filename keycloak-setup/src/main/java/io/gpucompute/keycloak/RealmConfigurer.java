@@ -18,6 +18,7 @@ import org.keycloak.representations.idm.GroupRepresentation;
 import org.keycloak.representations.idm.ProtocolMapperRepresentation;
 import org.keycloak.representations.idm.RealmRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
+import org.keycloak.representations.userprofile.config.UPConfig;
 
 /**
  * Makes a Keycloak server match a {@link RealmSetup} through the admin REST API. Idempotent: it looks every object up
@@ -47,7 +48,9 @@ public final class RealmConfigurer {
     List<String> report = new ArrayList<>();
     RealmResource realm = ensureRealm(setup.realm(), report);
     ClientResource client = ensureClient(realm, setup, report);
-    ensureGroupsMapper(client, setup, report);
+    ensureMapper(client, ClientSpec.groupsMapper(setup.groupsClaim()), " (claim " + setup.groupsClaim() + ")", report);
+    ensureOrganizationAttribute(realm, report);
+    ensureMapper(client, OrganizationProfile.mapper(), " (claim " + OrganizationProfile.ATTRIBUTE + ")", report);
     Map<String, String> groupIds = new HashMap<>();
     for (String group : setup.groups()) {
       groupIds.put(group, ensureGroup(realm, group, report));
@@ -100,22 +103,38 @@ public final class RealmConfigurer {
     return client;
   }
 
-  private void ensureGroupsMapper(ClientResource client, RealmSetup setup, List<String> report) {
-    ProtocolMapperRepresentation wanted = ClientSpec.groupsMapper(setup.groupsClaim());
+  /** Creates the client's protocol mapper {@code wanted} (by name), or updates it where it differs. */
+  private void ensureMapper(ClientResource client, ProtocolMapperRepresentation wanted, String detail,
+      List<String> report) {
+    String name = wanted.getName();
     Optional<ProtocolMapperRepresentation> existing = client.getProtocolMappers().getMappers().stream()
-        .filter(mapper -> GROUPS_MAPPER_NAME.equals(mapper.getName())).findFirst();
+        .filter(mapper -> name.equals(mapper.getName())).findFirst();
     if (existing.isEmpty()) {
       try (Response response = client.getProtocolMappers().createMapper(wanted)) {
-        createdId(response, "protocol mapper " + GROUPS_MAPPER_NAME);
+        createdId(response, "protocol mapper " + name);
       }
-      report.add("created protocol mapper " + GROUPS_MAPPER_NAME + " (claim " + setup.groupsClaim() + ")");
+      report.add("created protocol mapper " + name + detail);
     } else if (ClientSpec.mapperDiffers(existing.get(), wanted)) {
       wanted.setId(existing.get().getId());
       client.getProtocolMappers().update(existing.get().getId(), wanted);
-      report.add("updated protocol mapper " + GROUPS_MAPPER_NAME + " (claim " + setup.groupsClaim() + ")");
+      report.add("updated protocol mapper " + name + detail);
     } else {
-      report.add("unchanged protocol mapper " + GROUPS_MAPPER_NAME);
+      report.add("unchanged protocol mapper " + name);
     }
+  }
+
+  /** Declares the organization attribute in the realm's user profile, editable by its users. */
+  private void ensureOrganizationAttribute(RealmResource realm, List<String> report) {
+    UPConfig config = realm.users().userProfile().getConfiguration();
+    boolean existed = config.getAttribute(OrganizationProfile.ATTRIBUTE) != null;
+    Optional<UPConfig> declared = OrganizationProfile.declaredIn(config);
+    if (declared.isEmpty()) {
+      report.add("unchanged user profile attribute " + OrganizationProfile.ATTRIBUTE);
+      return;
+    }
+    realm.users().userProfile().update(declared.get());
+    report.add((existed ? "updated" : "created") + " user profile attribute " + OrganizationProfile.ATTRIBUTE
+        + " (users edit it in the account console)");
   }
 
   private String ensureGroup(RealmResource realm, String name, List<String> report) {

@@ -21,6 +21,12 @@ public final class Money {
     return value == null || value.isBlank() ? null : new BigDecimal(value.trim());
   }
 
+  /** Parses a decimal string such as {@code "2.50"}; null or blank gives zero. */
+  public static BigDecimal parseOrZero(String value) {
+    BigDecimal parsed = parse(value);
+    return parsed == null ? BigDecimal.ZERO : parsed;
+  }
+
   /** Formats an amount without an exponent; null gives null. */
   public static String format(BigDecimal amount) {
     return amount == null ? null : amount.stripTrailingZeros().toPlainString();

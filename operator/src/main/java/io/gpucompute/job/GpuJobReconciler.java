@@ -7,6 +7,8 @@ import io.gpucompute.api.v1alpha1.GpuJob;
 import io.gpucompute.api.v1alpha1.GpuJobStatus;
 import io.gpucompute.api.v1alpha1.JobPhase;
 import io.gpucompute.api.v1alpha1.ProviderConfig;
+import io.gpucompute.budget.BudgetGate;
+import io.gpucompute.budget.BudgetVerdicts;
 import io.gpucompute.events.EventRecorder;
 import io.gpucompute.provider.GpuProvider;
 import io.gpucompute.provider.Observation;
@@ -35,6 +37,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -86,6 +89,7 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
   private final JobTiming timing;
   private final Consumer<String> providerConfigChanged;
   private final JobMetrics metrics;
+  private final BudgetGate budgets;
   private final JobStatusWriter writer = new JobStatusWriter();
   /**
    * The attempt of each job (by uid) whose submit this process saw accepted, with the provider's answer: a workload
@@ -119,7 +123,15 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
   public GpuJobReconciler(ProviderRegistry providers, AdmissionQueue queue, WorkloadSpecs workloadSpecs,
       EventRecorder recorder, Clock clock, JobTiming timing, Consumer<String> providerConfigChanged,
       JobMetrics metrics) {
+    this(providers, queue, workloadSpecs, recorder, clock, timing, providerConfigChanged, metrics, BudgetGate.NONE);
+  }
+
+  /** Like the other constructors, and asks {@code budgets} before the queue, and whether a running job must stop. */
+  public GpuJobReconciler(ProviderRegistry providers, AdmissionQueue queue, WorkloadSpecs workloadSpecs,
+      EventRecorder recorder, Clock clock, JobTiming timing, Consumer<String> providerConfigChanged,
+      JobMetrics metrics, BudgetGate budgets) {
     this.metrics = metrics;
+    this.budgets = budgets;
     this.providers = providers;
     this.queue = queue;
     this.workloadSpecs = workloadSpecs;
@@ -128,7 +140,7 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
     this.clock = clock;
     this.timing = timing;
     this.providerConfigChanged = providerConfigChanged;
-    this.placer = new JobPlacer(queue, new JobPlacer.Caches() {
+    this.placer = new JobPlacer(queue, budgets, new JobPlacer.Caches() {
       @Override
       public java.util.Collection<ProviderConfig> providerConfigs() {
         var configs = GpuJobReconciler.this.providerConfigs;
@@ -252,7 +264,9 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
     SubmitResult acceptedHere = accepted != null && accepted.attempt() == attempt ? accepted.answer() : null;
     JobSituation situation = new JobSituation(job, placement.provider(), bound, placement.admission(), observation,
         acceptedHere, now, ThreadLocalRandom.current().nextDouble(), timing, placement.choice(), placement.retryAt());
-    Decision decision = JobDecider.decide(situation);
+    Optional<BudgetVerdicts.Refusal> stop = observation == null ? Optional.empty() : budgets.stop(job, now);
+    Decision decision = stop.map(s -> JobDecider.stop(situation, s.reason(), s.message()))
+        .orElseGet(() -> JobDecider.decide(situation));
     Decision.Action action = decision.action();
     if (action instanceof Decision.Submit submit) {
       return submit(job, situation, decision, submit.attempt(), attemptProvider, context);
@@ -473,6 +487,11 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
   /** The cache of GpuJobs, indexed by {@link #BY_PROVIDER_CONFIG} and {@link #BY_UID}; null until started. */
   public IndexedResourceCache<GpuJob> jobCache() {
     return jobs;
+  }
+
+  /** Looks at {@code job} again now: a budget it waits for (or that stops it) changed. */
+  public void wake(ResourceID job) {
+    wakeUps.propagateEvent(job);
   }
 
   @Override

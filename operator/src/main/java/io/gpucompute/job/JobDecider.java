@@ -71,6 +71,21 @@ public final class JobDecider {
   }
 
   /**
+   * The next status of a job that must stop for a reason outside its spec while it holds a workload (a GpuBudget that
+   * stops running jobs): as with a suspend, its attempt's cost is settled and its deadline clock starts again, and it
+   * waits, Queued with {@code reason}; the release of its workload follows. A job that holds none is decided as usual.
+   */
+  public static Decision stop(JobSituation situation, JobReason reason, String message) {
+    StatusDraft draft = StatusDraft.of(situation.job(), situation.provider(), situation.now());
+    if (!draft.phase().holdsWorkload()) {
+      return decide(situation);
+    }
+    draft.settleAttempt().resetDeadlineClock().enter(JobPhase.Queued, reason, message + "; attempt "
+        + draft.attempts() + " is stopped");
+    return new Decision(draft.status(), Decision.NONE, AT_ONCE);
+  }
+
+  /**
    * The status after the provider answered the submit of attempt {@code attempt}, fed back once.
    *
    * @param situation the situation the submit was decided in; its job shows the status before the attempt was

@@ -6,6 +6,7 @@ import io.gpucompute.api.v1alpha1.GpuJob;
 import io.gpucompute.api.v1alpha1.JobPlacement;
 import io.gpucompute.api.v1alpha1.PlacementStrategy;
 import io.gpucompute.api.v1alpha1.ProviderConfig;
+import io.gpucompute.budget.BudgetGate;
 import io.gpucompute.cost.Money;
 import io.gpucompute.placement.Candidate;
 import io.gpucompute.placement.Option;
@@ -43,10 +44,13 @@ final class JobPlacer {
   }
 
   private final AdmissionQueue queue;
+  private final BudgetGate budgets;
   private final Caches caches;
 
-  JobPlacer(AdmissionQueue queue, Caches caches) {
+  /** @param budgets asked first for each option, at its price: a budget may refuse an option that its queue would admit */
+  JobPlacer(AdmissionQueue queue, BudgetGate budgets, Caches caches) {
     this.queue = queue;
+    this.budgets = budgets;
     this.caches = caches;
   }
 
@@ -69,8 +73,10 @@ final class JobPlacer {
       ProviderConfig config = caches.providerConfig(option.candidate().name()).orElseThrow();
       List<GpuJob> queued = caches.jobsInQueue(config);
       // The plan made for an earlier job is reused while neither the queue's jobs nor its reservations changed.
-      Admission answer = queue.admit(option.candidate().name(), JobQueueSnapshot.entry(job),
-          JobQueueSnapshot.fingerprint(config, queued), () -> JobQueueSnapshot.of(config, queued, now), now);
+      // A refused costly option falls through to the next, cheaper or not, as a full queue does.
+      Admission answer = budgets.admit(job, option.pricePerHour(), now, () -> queue.admit(option.candidate().name(),
+          JobQueueSnapshot.entry(job), JobQueueSnapshot.fingerprint(config, queued),
+          () -> JobQueueSnapshot.of(config, queued, now), now));
       answers.put(option, answer);
       if (answer instanceof Admission.Admitted) {
         break;

@@ -14,9 +14,13 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Builds the admission queue's view of one provider from cached jobs. Pure. */
 public final class JobQueueSnapshot {
+
+  private static final Set<String> BUDGET_REASONS = Set.of(JobReason.BUDGET_EXCEEDED.toString(),
+      JobReason.GPU_QUOTA_EXCEEDED.toString(), JobReason.PRICE_UNKNOWN.toString());
 
   private JobQueueSnapshot() {}
 
@@ -79,7 +83,19 @@ public final class JobQueueSnapshot {
     Instant retryAfter = Timestamps.parse(job.getStatus().getRetryAfter());
     return (phase == JobPhase.Pending || phase == JobPhase.Queued)
         && !Conditions.isTrue(job.getStatus().getConditions(), JobCondition.STALLED)
+        && !waitsForBudget(job)
         && (retryAfter == null || !now.isBefore(retryAfter));
+  }
+
+  /**
+   * Whether the job's status says it waits for a GpuBudget (Queued with reason BudgetExceeded, GpuQuotaExceeded or
+   * PriceUnknown). Such a job is left out of its provider's queue, where it would hold a place it cannot take; its
+   * budget wakes it, and it enters the queue when the budget lets it.
+   */
+  public static boolean waitsForBudget(GpuJob job) {
+    return job.getStatus() != null && job.getStatus().getPhase() == JobPhase.Queued
+        && Conditions.find(job.getStatus().getConditions(), JobCondition.RECONCILING)
+            .filter(c -> BUDGET_REASONS.contains(c.getReason())).isPresent();
   }
 
   private static Capacity capacity(ProviderConfig config) {

@@ -40,7 +40,11 @@ public enum JobReason {
   /** The provider took the attempt's spot capacity back; the job runs again, elsewhere if it can. */
   PREEMPTED("Preempted"),
   /** The job was preempted more often than spec.maxPreemptions allows. */
-  PREEMPTION_LIMIT_EXCEEDED("PreemptionLimitExceeded");
+  PREEMPTION_LIMIT_EXCEEDED("PreemptionLimitExceeded"),
+  /** A GpuBudget that covers the job has too little left for what it may cost, or stops its running jobs. */
+  BUDGET_EXCEEDED("BudgetExceeded"),
+  /** A GpuBudget that covers the job limits its GPU type, and the team's jobs hold that many already. */
+  GPU_QUOTA_EXCEEDED("GpuQuotaExceeded");
 
   private final String text;
 

@@ -3,12 +3,15 @@ package io.gpucompute.metrics;
 import io.gpucompute.api.v1alpha1.GpuJob;
 import io.gpucompute.api.v1alpha1.GpuJobStatus;
 import io.gpucompute.api.v1alpha1.JobPhase;
+import io.gpucompute.api.v1alpha1.ProviderConfig;
+import io.gpucompute.budget.BudgetReport;
 import io.gpucompute.cost.Money;
 import io.gpucompute.job.JobMetrics;
 import io.gpucompute.provider.GpuProvider;
 import io.gpucompute.status.Timestamps;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
+import io.javaoperatorsdk.operator.api.reconciler.ResourceCache;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MultiGauge;
@@ -24,6 +27,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -43,7 +47,10 @@ public final class OperatorMetrics implements JobMetrics {
   private final MultiGauge jobs = MultiGauge.builder("gpucompute.jobs")
       .description("GpuJobs in the operator's cache, by namespace, provider (type/ProviderConfig) and phase")
       .register(registry);
+  private final CacheGauges gauges = new CacheGauges(registry);
   private volatile Supplier<IndexedResourceCache<GpuJob>> jobCache = () -> null;
+  private volatile Supplier<? extends ResourceCache<ProviderConfig>> configCache = () -> null;
+  private volatile Function<Instant, List<BudgetReport>> budgets = now -> List.of();
 
   public OperatorMetrics() {
     new JvmMemoryMetrics().bindTo(registry);
@@ -60,14 +67,25 @@ public final class OperatorMetrics implements JobMetrics {
     this.jobCache = Objects.requireNonNull(cache);
   }
 
+  /** Where {@code gpucompute_providerconfig_ready} is read from at each scrape; the supplier may return null. */
+  public void countProviderConfigsFrom(Supplier<? extends ResourceCache<ProviderConfig>> cache) {
+    this.configCache = Objects.requireNonNull(cache);
+  }
+
+  /** Where the budgets' gauges ({@code gpucompute_spend_usd}, ...) are read from at each scrape. */
+  public void reportBudgetsFrom(Function<Instant, List<BudgetReport>> reports) {
+    this.budgets = Objects.requireNonNull(reports);
+  }
+
   /** {@code provider}, timing its calls into {@code gpucompute_provider_requests_seconds}. */
   public GpuProvider meter(String providerLabel, GpuProvider provider) {
     return new MeteredProvider(provider, providerLabel, registry);
   }
 
-  /** The Prometheus text exposition of every meter, with {@code gpucompute_jobs} counted now. */
+  /** The Prometheus text exposition of every meter, with the gauges of the caches counted now. */
   public String scrape() {
     refreshJobs();
+    refreshCaches();
     return registry.scrape();
   }
 
@@ -86,6 +104,22 @@ public final class OperatorMetrics implements JobMetrics {
     jobs.register(counts.entrySet().stream()
         .map(e -> MultiGauge.Row.of(e.getKey(), e.getValue()))
         .collect(Collectors.<MultiGauge.Row<?>>toList()), true);
+  }
+
+  private void refreshCaches() {
+    try {
+      IndexedResourceCache<GpuJob> cache = jobCache.get();
+      if (cache != null) {
+        gauges.jobs(cache.list());
+      }
+      ResourceCache<ProviderConfig> configs = configCache.get();
+      if (configs != null) {
+        gauges.providerConfigs(configs.list());
+      }
+      gauges.budgets(budgets.apply(Instant.now()));
+    } catch (RuntimeException e) {
+      LOG.warn("the gauges of the caches are not counted: {}", e.toString());
+    }
   }
 
   private static Tags jobTags(GpuJob job) {

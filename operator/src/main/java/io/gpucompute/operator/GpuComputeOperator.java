@@ -3,6 +3,8 @@ package io.gpucompute.operator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gpucompute.admission.AdmissionQueue;
 import io.gpucompute.api.v1alpha1.GpuJob;
+import io.gpucompute.budget.Budgets;
+import io.gpucompute.budget.GpuBudgetReconciler;
 import io.gpucompute.events.EventRecorder;
 import io.gpucompute.job.GpuJobReconciler;
 import io.gpucompute.job.JitteredRetry;
@@ -118,15 +120,20 @@ public final class GpuComputeOperator implements AutoCloseable {
         settings.orphanSweep().grace(), metrics::swept);
     configReconciler.set(new ProviderConfigReconciler(providers, recorder, clock, settings.probeInterval(), jobs,
         sweeper));
+    Budgets budgets = new Budgets();
     jobReconciler.set(new GpuJobReconciler(providers, new AdmissionQueue(), new WorkloadSpecs(client, installation),
-        recorder, clock, settings.timing(), name -> configReconciler.get().jobsChanged(name), metrics));
+        recorder, clock, settings.timing(), name -> configReconciler.get().jobsChanged(name), metrics, budgets));
     operator.register(configReconciler.get());
     operator.register(jobReconciler.get(), o -> o.withRetry(new JitteredRetry(settings.timing())));
     operator.register(new io.gpucompute.dag.GpuDagReconciler(recorder, clock));
+    operator.register(new GpuBudgetReconciler(budgets, recorder, clock, job -> jobReconciler.get().wake(job)),
+        o -> o.withRetry(new JitteredRetry(settings.timing())));
     operator.start();
     jobReconciler.get().startPolling();
     jobs.use(jobReconciler.get().jobCache());
     metrics.countJobsFrom(jobs::cache);
+    metrics.countProviderConfigsFrom(() -> configReconciler.get().configCache());
+    metrics.reportBudgetsFrom(budgets::reports);
     return new GpuComputeOperator(operator, providers, metrics, recorder, jobReconciler.get());
   }
 

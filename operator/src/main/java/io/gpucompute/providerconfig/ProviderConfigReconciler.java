@@ -22,6 +22,7 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.ResourceCache;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
@@ -69,6 +70,7 @@ public class ProviderConfigReconciler implements Reconciler<ProviderConfig>, Cle
    */
   private final Set<String> recountSoon = ConcurrentHashMap.newKeySet();
   private final SimpleInboundEventSource<ProviderConfig> wakeUps = new SimpleInboundEventSource<>("providerconfig-wakeups");
+  private volatile ResourceCache<ProviderConfig> configs;
 
   /**
    * @param jobs what the GpuJob cache says of the jobs on each ProviderConfig
@@ -86,7 +88,13 @@ public class ProviderConfigReconciler implements Reconciler<ProviderConfig>, Cle
 
   @Override
   public List<EventSource<?, ProviderConfig>> prepareEventSources(EventSourceContext<ProviderConfig> context) {
+    this.configs = context.getPrimaryCache();
     return List.of(wakeUps);
+  }
+
+  /** The cache of ProviderConfigs, for the metrics; null until prepared. */
+  public ResourceCache<ProviderConfig> configCache() {
+    return configs;
   }
 
   /** Asks for ProviderConfig {@code name} to be reconciled soon: its active jobs changed. */

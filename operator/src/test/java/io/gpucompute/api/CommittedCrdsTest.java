@@ -24,7 +24,8 @@ class CommittedCrdsTest {
   private static final Path GENERATED = Path.of("target", "classes", "META-INF", "fabric8");
 
   @ParameterizedTest
-  @ValueSource(strings = {"gpujobs.gpucompute.io", "providerconfigs.gpucompute.io", "gpudags.gpucompute.io"})
+  @ValueSource(strings = {"gpujobs.gpucompute.io", "providerconfigs.gpucompute.io", "gpudags.gpucompute.io",
+      "gpubudgets.gpucompute.io"})
   void theCommittedCrdIsTheGeneratedOne(String name) throws IOException {
     String committed = Files.readString(COMMITTED.resolve(name + ".yaml"));
     String generated = Files.readString(GENERATED.resolve(name + "-v1.yml"));
@@ -74,7 +75,8 @@ class CommittedCrdsTest {
 
   @Test
   void everySpecFieldExplainsItself() throws IOException {
-    for (String name : List.of("gpujobs.gpucompute.io", "providerconfigs.gpucompute.io", "gpudags.gpucompute.io")) {
+    for (String name : List.of("gpujobs.gpucompute.io", "providerconfigs.gpucompute.io", "gpudags.gpucompute.io",
+        "gpubudgets.gpucompute.io")) {
       JSONSchemaProps spec = spec(version(name));
       spec.getProperties().forEach((field, schema) ->
           assertThat(schema.getDescription()).as("%s spec.%s has a description for kubectl explain", name, field).isNotBlank());
@@ -121,5 +123,27 @@ class CommittedCrdsTest {
     assertThat(spec.getRequired()).contains("type");
     assertThat(spec.getProperties().get("type").getEnum()).extracting(n -> n.asText())
         .containsExactlyInAnyOrder("Local", "Kubernetes", "RunPod", "AlibabaECS", "TencentTKE");
+  }
+
+  @Test
+  void gpuBudgetsListPeriodSpentLimitRemainingAndRefuseABadLimit() throws IOException {
+    CustomResourceDefinition crd = Serialization.unmarshal(
+        Files.readString(COMMITTED.resolve("gpubudgets.gpucompute.io.yaml")), CustomResourceDefinition.class);
+    CustomResourceDefinitionVersion version = crd.getSpec().getVersions().get(0);
+    JSONSchemaProps spec = spec(version);
+
+    assertThat(version.getAdditionalPrinterColumns().stream().filter(c -> c.getPriority() == 0).map(c -> c.getName()))
+        .containsExactly("Period", "Spent", "Limit", "Remaining", "Age");
+    assertThat(version.getSubresources().getStatus()).isNotNull();
+    assertThat(crd.getSpec().getScope()).isEqualTo("Namespaced");
+    assertThat(crd.getSpec().getNames().getCategories()).contains("gpucompute");
+    assertThat(spec.getRequired()).containsExactly("limit");
+    assertThat(spec.getProperties().get("limit").getPattern()).isEqualTo("^[0-9]+(\\.[0-9]+)?$");
+    assertThat(spec.getProperties().get("period").getEnum()).extracting(n -> n.asText())
+        .containsExactlyInAnyOrder("Monthly", "Weekly", "Daily", "None");
+    assertThat(spec.getProperties().get("onExceeded").getEnum()).extracting(n -> n.asText())
+        .containsExactlyInAnyOrder("BlockNew", "StopRunning");
+    assertThat(spec.getProperties().get("gpuLimits").getItems().getSchema().getProperties().get("count")
+        .getMinimum()).isEqualTo(0.0);
   }
 }

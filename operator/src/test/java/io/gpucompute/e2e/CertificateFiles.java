@@ -1,16 +1,21 @@
 package io.gpucompute.e2e;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 
 /** Certificates for loopback test servers, made with openssl (which hack/install-deps.sh installs). */
-final class CertificateFiles {
+public final class CertificateFiles {
 
   private CertificateFiles() {}
 
@@ -20,7 +25,7 @@ final class CertificateFiles {
    *
    * @return the CA certificate's PEM file
    */
-  static Path selfSignedFor127(Path dir, String name) {
+  public static Path selfSignedFor127(Path dir, String name) {
     Path caKey = dir.resolve(name + "-ca.key");
     Path ca = dir.resolve(name + "-ca.crt");
     Path key = dir.resolve(name + ".key");
@@ -39,6 +44,27 @@ final class CertificateFiles {
     openssl("x509", "-req", "-in", csr.toString(), "-CA", ca.toString(), "-CAkey", caKey.toString(),
         "-CAcreateserial", "-out", cert.toString(), "-days", "2", "-extfile", extensions.toString());
     return ca;
+  }
+
+  /**
+   * Rewrites the RSA key {@code key} (PKCS#8, openssl's default) in the traditional PKCS#1 form ({@code BEGIN RSA
+   * PRIVATE KEY}), as Helm's {@code genSignedCert} and cert-manager write keys.
+   */
+  public static void toTraditionalRsa(Path key) {
+    openssl("rsa", "-in", key.toString(), "-out", key.toString(), "-traditional");
+  }
+
+  /** A TLS server context with the key and certificate of the PKCS12 file {@code p12}. */
+  public static SSLContext serverContext(Path p12, char[] password) throws IOException, GeneralSecurityException {
+    KeyStore keyStore = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(p12)) {
+      keyStore.load(in, password);
+    }
+    KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    keys.init(keyStore, password);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(keys.getKeyManagers(), null, null);
+    return context;
   }
 
   private static void openssl(String... args) {

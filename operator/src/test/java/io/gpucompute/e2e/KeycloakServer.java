@@ -2,6 +2,7 @@ package io.gpucompute.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gpucompute.keycloak.AdminConnection;
 import io.gpucompute.testprocess.TestProcessTag;
 import java.io.IOException;
@@ -23,6 +24,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
 
@@ -137,6 +139,15 @@ final class KeycloakServer implements AutoCloseable {
    * @throws IllegalStateException with Keycloak's answer when it issues none
    */
   String idToken(String realm, String clientId, String username, String password) {
+    return token(realm, clientId, username, password, "id_token");
+  }
+
+  /** An access token, as {@link #idToken}: what Keycloak's own account API takes. */
+  String accessToken(String realm, String clientId, String username, String password) {
+    return token(realm, clientId, username, password, "access_token");
+  }
+
+  private String token(String realm, String clientId, String username, String password, String field) {
     String form = Map.of("grant_type", "password", "client_id", clientId, "username", username, "password",
         password, "scope", "openid").entrySet().stream()
         .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
@@ -144,12 +155,36 @@ final class KeycloakServer implements AutoCloseable {
     HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(url + "/realms/" + realm
         + "/protocol/openid-connect/token")).header("Content-Type", "application/x-www-form-urlencoded")
         .POST(HttpRequest.BodyPublishers.ofString(form)).build());
-    String token = response.statusCode() == 200 ? json(response.body()).path("id_token").asText("") : "";
+    String token = response.statusCode() == 200 ? json(response.body()).path(field).asText("") : "";
     if (token.isEmpty()) {
-      throw new IllegalStateException("Keycloak issued no ID token for " + username + ": HTTP "
+      throw new IllegalStateException("Keycloak issued no " + field + " for " + username + ": HTTP "
           + response.statusCode() + " " + response.body());
     }
     return token;
+  }
+
+  /**
+   * Changes the signed-in user's own account as Keycloak's account console does: its account REST API, with the
+   * user's access token; {@code change} edits the account as read.
+   *
+   * @throws IllegalStateException with Keycloak's answer when it refuses
+   */
+  void updateOwnAccount(String realm, String accessToken, Consumer<ObjectNode> change) {
+    URI account = URI.create(url + "/realms/" + realm + "/account");
+    HttpResponse<String> read = send(HttpRequest.newBuilder(account).header("Authorization", "Bearer " + accessToken)
+        .header("Accept", "application/json").GET().build());
+    if (read.statusCode() != 200) {
+      throw new IllegalStateException("Keycloak's account API: HTTP " + read.statusCode() + " " + read.body());
+    }
+    ObjectNode body = (ObjectNode) json(read.body());
+    change.accept(body);
+    HttpResponse<String> written = send(HttpRequest.newBuilder(account).header("Authorization", "Bearer "
+        + accessToken).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+            body.toString())).build());
+    if (written.statusCode() / 100 != 2) {
+      throw new IllegalStateException("Keycloak's account API refused the change: HTTP " + written.statusCode() + " "
+          + written.body());
+    }
   }
 
   /** A JSON document read as a tree. */

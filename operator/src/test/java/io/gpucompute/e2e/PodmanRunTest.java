@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class PodmanRunTest {
 
   private static PodSpec chartPod() {
-    return ChartDeployment.render("gpucompute", "ops", Map.of("image.tag", "1.2.3")).getSpec().getTemplate()
+    return ChartDeployment.render("gpucompute", "ops", Map.of("image.tag", "1.2.3", "webhook.enabled", "false")).getSpec().getTemplate()
         .getSpec();
   }
 

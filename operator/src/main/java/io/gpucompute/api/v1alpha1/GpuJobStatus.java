@@ -98,4 +98,9 @@ public class GpuJobStatus {
       + "entry is written before its attempt's workload is created.")
   @io.fabric8.generator.annotation.Size(max = 128)
   private List<ArchivedLog> logs;
+
+  @io.fabric8.generator.annotation.Size(max = 16)
+  @JsonPropertyDescription("The GpuBudgets that have counted this job's cost, and how much of it each counted. "
+      + "Written by the operator after the budget's own record, so a crash never counts an attempt twice.")
+  private List<BudgetCharge> budgets;
 }

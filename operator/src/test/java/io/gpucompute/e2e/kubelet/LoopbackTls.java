@@ -1,14 +1,12 @@
 package io.gpucompute.e2e.kubelet;
 
+import io.gpucompute.e2e.CertificateFiles;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -30,15 +28,7 @@ final class LoopbackTls {
       dir = Files.createTempDirectory("loopback-kubelet-tls");
       Path keyStoreFile = dir.resolve("kubelet.p12");
       generate(keyStoreFile);
-      KeyStore keyStore = KeyStore.getInstance("PKCS12");
-      try (InputStream in = Files.newInputStream(keyStoreFile)) {
-        keyStore.load(in, PASSWORD);
-      }
-      KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      keys.init(keyStore, PASSWORD);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(keys.getKeyManagers(), null, null);
-      return context;
+      return CertificateFiles.serverContext(keyStoreFile, PASSWORD);
     } catch (IOException | GeneralSecurityException e) {
       throw new IllegalStateException("could not make the loopback kubelet's TLS certificate", e);
     } finally {
