@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Operator replicas as the Helm chart runs them, each the shaded jar in its own JVM ({@link OperatorProcess}): leader
@@ -69,6 +71,16 @@ final class Replicas implements AutoCloseable {
   OperatorProcess latest(String name) {
     return started.stream().filter(r -> r.name().equals(name)).reduce((a, b) -> b)
         .orElseThrow(() -> new IllegalArgumentException("no replica " + name + " was started"));
+  }
+
+  /**
+   * The replicas whose log says they launched a workload of GpuJob {@code job} (Local's "workload ns/job#n launched
+   * as pid" line), comma-separated in start order; "" when none has yet.
+   */
+  String launcherOf(String job) {
+    Pattern launched = Pattern.compile("workload [^/\\s]+/" + Pattern.quote(job) + "#\\d+ launched as pid");
+    return started.stream().filter(r -> launched.matcher(r.logText()).find()).map(OperatorProcess::name).distinct()
+        .collect(Collectors.joining(","));
   }
 
   /** Whether some replica runs. */

@@ -11,9 +11,9 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The ground truth of which workloads ran, how often, started by which operator replica and when: each workload's
- * command appends one line to a file as it starts. The Local provider gives a workload the operator's environment,
- * so {@code $POD_NAME} names the replica that started it; {@code $GPUCOMPUTE_JOB_NAME} names its GpuJob.
+ * The ground truth of which workloads ran, how often and when: each workload's command appends one line to a file as
+ * it starts ({@code $GPUCOMPUTE_JOB_NAME} names its GpuJob). Which replica started it comes from the replicas' own
+ * logs (a workload inherits nothing of the operator's environment, so it cannot say itself).
  */
 final class WorkloadStarts {
 
@@ -21,14 +21,17 @@ final class WorkloadStarts {
   record Start(String job, String replica, Instant at) {}
 
   private final Path file;
+  private final Function<String, String> launcherOf;
 
-  WorkloadStarts(Path file) {
+  /** @param launcherOf the replica (or replicas, comma-separated) that launched a job's workload, "" if none yet */
+  WorkloadStarts(Path file, Function<String, String> launcherOf) {
     this.file = file;
+    this.launcherOf = launcherOf;
   }
 
   /** A shell command that records the start, then sleeps {@code seconds}. */
   String script(double seconds) {
-    return "echo \"$GPUCOMPUTE_JOB_NAME $POD_NAME $(date +%s%N)\" >> " + file + "; sleep " + seconds;
+    return "echo \"$GPUCOMPUTE_JOB_NAME $(date +%s%N)\" >> " + file + "; sleep " + seconds;
   }
 
   List<Start> all() {
@@ -38,8 +41,9 @@ final class WorkloadStarts {
     try {
       return Files.readAllLines(file).stream().filter(l -> !l.isBlank()).map(line -> {
         String[] parts = line.trim().split(" ");
-        long nanos = Long.parseLong(parts[2]);
-        return new Start(parts[0], parts[1], Instant.ofEpochSecond(nanos / 1_000_000_000L, nanos % 1_000_000_000L));
+        long nanos = Long.parseLong(parts[1]);
+        return new Start(parts[0], launcherOf.apply(parts[0]),
+            Instant.ofEpochSecond(nanos / 1_000_000_000L, nanos % 1_000_000_000L));
       }).toList();
     } catch (IOException e) {
       throw new UncheckedIOException("could not read " + file, e);
