@@ -76,9 +76,6 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
   /** How soon to decide again when a status write found the job changed since it was read. */
   private static final Duration STALE_READ_RETRY = Duration.ofMillis(100);
   private static final Duration PROVIDER_WAIT = Duration.ofSeconds(2);
-  /** How many places of a queue are woken to refresh their position when it moves. */
-  static final int FRESH_POSITIONS = 100;
-  private static final Duration POSITION_REFRESH = Duration.ofSeconds(1);
 
   private final ProviderRegistry providers;
   private final AdmissionQueue queue;
@@ -102,14 +99,13 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
   private record Accepted(int attempt, SubmitResult answer) {}
   /** Consecutive failed cleanups by job uid, for their backoff. */
   private final Map<String, Integer> cleanupFailures = new ConcurrentHashMap<>();
-  /** When each queue's positions were last refreshed, by ProviderConfig name. */
-  private final Map<String, Instant> positionRefreshes = new ConcurrentHashMap<>();
   private final SimpleInboundEventSource<GpuJob> wakeUps = new SimpleInboundEventSource<>("gpujob-wakeups");
   private final WorkloadPoller poller;
   private volatile IndexedResourceCache<GpuJob> jobs;
   private volatile InformerEventSource<ProviderConfig, GpuJob> providerConfigs;
   private volatile InformerEventSource<Namespace, GpuJob> namespaces;
   private final JobPlacer placer;
+  private final JobQueues queues;
 
   /**
    * @param providerConfigChanged told the name of a ProviderConfig whose count of active jobs may have changed
@@ -140,6 +136,8 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
     this.clock = clock;
     this.timing = timing;
     this.providerConfigChanged = providerConfigChanged;
+    this.queues = new JobQueues(queue, clock, () -> jobs, () -> namespaces, this::providerConfig,
+        job -> wakeUps.propagateEvent(ResourceID.fromResource(job)));
     this.placer = new JobPlacer(queue, budgets, new JobPlacer.Caches() {
       @Override
       public java.util.Collection<ProviderConfig> providerConfigs() {
@@ -159,7 +157,7 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
 
       @Override
       public List<GpuJob> jobsInQueue(ProviderConfig config) {
-        return GpuJobReconciler.this.jobsInQueue(config);
+        return queues.jobsInQueue(config);
       }
     });
     this.poller = new WorkloadPoller(timing.pollInterval(), this::cachedJobs, this::held,
@@ -303,25 +301,6 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
         config.flatMap(pc -> providers.find(pc.getMetadata().getUid())));
   }
 
-  /** A ProviderConfig's queue, from the cached jobs that may wait in it or hold capacity on it. */
-  private List<GpuJob> jobsInQueue(ProviderConfig config) {
-    var cache = jobs;
-    if (cache == null) {
-      return List.of();
-    }
-    String name = config.getMetadata().getName();
-    return java.util.stream.Stream.concat(cache.byIndex(BY_PROVIDER_CONFIG, name).stream(),
-            cache.byIndex(BY_PROVIDER_CONFIG, JobCandidates.ANY).stream())
-        .filter(j -> JobQueueSnapshot.isActive(j) || JobCandidates.mayQueueOn(j, config, namespaceLabels(j)))
-        .toList();
-  }
-
-  private Map<String, String> namespaceLabels(GpuJob job) {
-    var cache = namespaces;
-    return cache == null ? null : cache.get(new ResourceID(job.getMetadata().getNamespace()))
-        .map(ns -> ns.getMetadata().getLabels()).orElse(null);
-  }
-
   /**
    * Records the attempt (unless it is recorded already), then submits it, then writes what the provider's answer
    * means. A write that finds the job changed since it was read stops here: nothing is submitted from a stale read.
@@ -393,7 +372,7 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
     }
     acceptedAttempts.computeIfPresent(job.getMetadata().getUid(), (uid, a) -> a.attempt() == attempt ? null : a);
     UpdateControl<GpuJob> control = written(job, decision, context);
-    handOff(job, binding.name());
+    queues.handOff(job, binding.name());
     providerConfigChanged.accept(binding.name());
     return control;
   }
@@ -440,48 +419,6 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
       return providers.find(binding.uid());
     }
     return providerConfig(binding.name()).flatMap(pc -> providers.find(pc.getMetadata().getUid()));
-  }
-
-  /**
-   * Hands the capacity {@code job} gave back to the queue: the queue stops counting the job at once (the cache still
-   * shows it active until its status write arrives), and the jobs that can start now are woken, with no timer between
-   * a freed GPU and the next job.
-   */
-  private void handOff(GpuJob job, String configName) {
-    var cache = jobs;
-    Optional<ProviderConfig> config = providerConfig(configName);
-    queue.freed(configName, JobQueueSnapshot.id(job));
-    if (cache == null || config.isEmpty()) {
-      return;
-    }
-    List<GpuJob> ofProvider = jobsInQueue(config.get());
-    // Only a Queued job waits for capacity; any other waiting job is reconciled anyway and asks the queue then.
-    if (ofProvider.stream().noneMatch(j -> j.getStatus() != null && j.getStatus().getPhase() == JobPhase.Queued)) {
-      return;
-    }
-    Set<String> admissible = Set.copyOf(queue.admissible(configName,
-        JobQueueSnapshot.of(config.get(), ofProvider, clock.instant())));
-    ofProvider.stream().filter(j -> admissible.contains(JobQueueSnapshot.id(j)))
-        .forEach(j -> wakeUps.propagateEvent(ResourceID.fromResource(j)));
-    refreshQueuePositions(configName, ofProvider, admissible);
-  }
-
-  /**
-   * Wakes the queued jobs near the head of a queue that just moved, so that their status.queuePosition follows the
-   * queue and not only their own rechecks; at most once a second per queue, and only the first
-   * {@link #FRESH_POSITIONS} places (those behind follow at their recheck).
-   */
-  private void refreshQueuePositions(String configName, List<GpuJob> ofProvider, Set<String> alreadyWoken) {
-    Instant now = clock.instant();
-    Instant last = positionRefreshes.get(configName);
-    if (last != null && now.isBefore(last.plus(POSITION_REFRESH))) {
-      return;
-    }
-    positionRefreshes.put(configName, now);
-    ofProvider.stream()
-        .filter(j -> j.getStatus() != null && j.getStatus().getQueuePosition() != null
-            && j.getStatus().getQueuePosition() <= FRESH_POSITIONS && !alreadyWoken.contains(JobQueueSnapshot.id(j)))
-        .forEach(j -> wakeUps.propagateEvent(ResourceID.fromResource(j)));
   }
 
   /** The cache of GpuJobs, indexed by {@link #BY_PROVIDER_CONFIG} and {@link #BY_UID}; null until started. */
@@ -537,7 +474,7 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
     Optional<AttemptBindings.Binding> held = AttemptBindings.unreleased(jobWith(job, status));
     if (held.isPresent()) {
       providerConfigChanged.accept(held.get().name());
-      handOff(job, held.get().name());
+      queues.handOff(job, held.get().name());
     }
     return DeleteControl.defaultDelete();
   }
