@@ -88,7 +88,7 @@ class HighAvailabilityIT {
     jobs = namespace("ha-jobs");
     replicas = new Replicas(plane, namespace("ha-lease"), tempDir.resolve("local-state"));
     lease = replicas.lease();
-    starts = new WorkloadStarts(tempDir.resolve("starts"), replicas::launcherOf);
+    starts = new WorkloadStarts(tempDir.resolve("starts"), replicas::launchers);
   }
 
   /** A replica deletes what the test left (its finalizers stop the workloads), then every replica stops. */

@@ -3,11 +3,14 @@ package io.gpucompute.e2e;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * Operator replicas as the Helm chart runs them, each the shaded jar in its own JVM ({@link OperatorProcess}): leader
@@ -73,14 +76,24 @@ final class Replicas implements AutoCloseable {
         .orElseThrow(() -> new IllegalArgumentException("no replica " + name + " was started"));
   }
 
+  /** Local's log line for a launched workload; group 1 is its GpuJob's name. */
+  private static final Pattern LAUNCHED = Pattern.compile("workload [^/\\s]+/(\\S+)#\\d+ launched as pid");
+
   /**
-   * The replicas whose log says they launched a workload of GpuJob {@code job} (Local's "workload ns/job#n launched
-   * as pid" line), comma-separated in start order; "" when none has yet.
+   * For each GpuJob whose workload a replica's log says it launched (Local's "workload ns/job#n launched as pid"
+   * line), the replicas that did, comma-separated in start order. Each log is read once.
    */
-  String launcherOf(String job) {
-    Pattern launched = Pattern.compile("workload [^/\\s]+/" + Pattern.quote(job) + "#\\d+ launched as pid");
-    return started.stream().filter(r -> launched.matcher(r.logText()).find()).map(OperatorProcess::name).distinct()
-        .collect(Collectors.joining(","));
+  Map<String, String> launchers() {
+    Map<String, Set<String>> byJob = new LinkedHashMap<>();
+    for (OperatorProcess replica : started) {
+      Matcher launched = LAUNCHED.matcher(replica.logText());
+      while (launched.find()) {
+        byJob.computeIfAbsent(launched.group(1), job -> new LinkedHashSet<>()).add(replica.name());
+      }
+    }
+    Map<String, String> launchers = new LinkedHashMap<>();
+    byJob.forEach((job, names) -> launchers.put(job, String.join(",", names)));
+    return launchers;
   }
 
   /** Whether some replica runs. */

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -21,12 +22,12 @@ final class WorkloadStarts {
   record Start(String job, String replica, Instant at) {}
 
   private final Path file;
-  private final Function<String, String> launcherOf;
+  private final Supplier<Map<String, String>> launchers;
 
-  /** @param launcherOf the replica (or replicas, comma-separated) that launched a job's workload, "" if none yet */
-  WorkloadStarts(Path file, Function<String, String> launcherOf) {
+  /** @param launchers by job, the replica (or replicas, comma-separated) that launched its workload */
+  WorkloadStarts(Path file, Supplier<Map<String, String>> launchers) {
     this.file = file;
-    this.launcherOf = launcherOf;
+    this.launchers = launchers;
   }
 
   /** A shell command that records the start, then sleeps {@code seconds}. */
@@ -39,10 +40,11 @@ final class WorkloadStarts {
       return List.of();
     }
     try {
+      Map<String, String> launcherOf = launchers.get();
       return Files.readAllLines(file).stream().filter(l -> !l.isBlank()).map(line -> {
         String[] parts = line.trim().split(" ");
         long nanos = Long.parseLong(parts[1]);
-        return new Start(parts[0], launcherOf.apply(parts[0]),
+        return new Start(parts[0], launcherOf.getOrDefault(parts[0], ""),
             Instant.ofEpochSecond(nanos / 1_000_000_000L, nanos % 1_000_000_000L));
       }).toList();
     } catch (IOException e) {
