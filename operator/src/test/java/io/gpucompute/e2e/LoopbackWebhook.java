@@ -22,6 +22,8 @@ import java.security.GeneralSecurityException;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -30,7 +32,8 @@ import javax.net.ssl.SSLContext;
 /**
  * A validating admission webhook of a test, served here over TLS on a loopback port and registered on the real API
  * server for chosen rules in one namespace: it makes the API server refuse the writes that {@code deny} names (with
- * 503, as a flaky API server or etcd would fail them), from outside the operator. Every other write passes.
+ * 503, as a flaky API server or etcd would fail them), from outside the operator. Every other write passes. A write
+ * the API server could not ask it about fails too (failurePolicy Fail), so no write it would refuse slips through.
  */
 public final class LoopbackWebhook implements AutoCloseable {
 
@@ -39,14 +42,16 @@ public final class LoopbackWebhook implements AutoCloseable {
 
   private final KubernetesClient client;
   private final HttpsServer server;
+  private final ExecutorService threads;
   private final String name;
   private final Function<JsonNode, Optional<String>> deny;
   private final AtomicInteger denied = new AtomicInteger();
 
-  private LoopbackWebhook(KubernetesClient client, HttpsServer server, String name,
+  private LoopbackWebhook(KubernetesClient client, HttpsServer server, ExecutorService threads, String name,
       Function<JsonNode, Optional<String>> deny) {
     this.client = client;
     this.server = server;
+    this.threads = threads;
     this.name = name;
     this.deny = deny;
   }
@@ -62,12 +67,20 @@ public final class LoopbackWebhook implements AutoCloseable {
     try {
       HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
       server.setHttpsConfigurator(new HttpsConfigurator(serverContext(workDir, name)));
-      LoopbackWebhook webhook = new LoopbackWebhook(client, server, name, deny);
+      // Threads of their own: on the server's one thread, a connection the API server left half-open held every
+      // later review until it timed out, and with the writes let through, a test saw no refusal of a write made.
+      ExecutorService threads = Executors.newCachedThreadPool(r -> {
+        Thread thread = new Thread(r, name);
+        thread.setDaemon(true);
+        return thread;
+      });
+      server.setExecutor(threads);
+      LoopbackWebhook webhook = new LoopbackWebhook(client, server, threads, name, deny);
       server.createContext("/validate", webhook::review);
       server.start();
       client.resource(new ValidatingWebhookConfigurationBuilder().withNewMetadata().withName(name).endMetadata()
           .addNewWebhook().withName(name + ".e2e.gpucompute.io")
-            .withAdmissionReviewVersions("v1").withSideEffects("None").withFailurePolicy("Ignore")
+            .withAdmissionReviewVersions("v1").withSideEffects("None").withFailurePolicy("Fail")
             .withTimeoutSeconds(5)
             .withNewClientConfig().withUrl("https://127.0.0.1:" + server.getAddress().getPort() + "/validate")
               .withCaBundle(Base64.getEncoder().encodeToString(Files.readAllBytes(ca))).endClientConfig()
@@ -147,6 +160,7 @@ public final class LoopbackWebhook implements AutoCloseable {
       client.admissionRegistration().v1().validatingWebhookConfigurations().withName(name).delete();
     } finally {
       server.stop(0);
+      threads.shutdownNow();
     }
   }
 }
