@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.gpucompute.operator.ApiServerWait;
 import io.gpucompute.operator.GpuComputeOperator;
 import io.gpucompute.operator.HealthServer;
+import io.gpucompute.operator.HttpServerTimeouts;
 import io.gpucompute.operator.OperatorSettings;
 import io.gpucompute.operator.leader.LeaseRelease;
 import io.gpucompute.operator.leader.LeaseRenewals;
@@ -41,6 +42,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) throws Exception {
+    HttpServerTimeouts.apply();
     OperatorSettings settings = OperatorSettings.fromEnvironment(System.getenv());
     Clock clock = Clock.systemUTC();
     Optional<Leadership> leadership = settings.leaseNamespace()

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -16,9 +18,11 @@ import java.util.function.Supplier;
 public final class HealthServer implements AutoCloseable {
 
   private final HttpServer server;
+  private final ExecutorService threads;
 
-  private HealthServer(HttpServer server) {
+  private HealthServer(HttpServer server, ExecutorService threads) {
     this.server = server;
+    this.threads = threads;
   }
 
   /** Starts serving on {@code port} of every interface. */
@@ -33,7 +37,15 @@ public final class HealthServer implements AutoCloseable {
    */
   public static HealthServer start(InetSocketAddress address, BooleanSupplier live, BooleanSupplier ready,
       Supplier<String> metrics) throws IOException {
+    HttpServerTimeouts.apply();
     HttpServer server = HttpServer.create(address, 0);
+    // Two threads: a slow scrape of /metrics does not hold up a probe.
+    ExecutorService threads = Executors.newFixedThreadPool(2, r -> {
+      Thread thread = new Thread(r, "health");
+      thread.setDaemon(true);
+      return thread;
+    });
+    server.setExecutor(threads);
     server.createContext("/healthz", exchange -> answer(exchange, live.getAsBoolean()));
     server.createContext("/readyz", exchange -> answer(exchange, ready.getAsBoolean()));
     server.createContext("/metrics", exchange -> {
@@ -45,7 +57,7 @@ public final class HealthServer implements AutoCloseable {
       }
     });
     server.start();
-    return new HealthServer(server);
+    return new HealthServer(server, threads);
   }
 
   /** The port served on. */
@@ -64,5 +76,6 @@ public final class HealthServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    threads.shutdownNow();
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import io.gpucompute.operator.HttpServerTimeouts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -47,6 +48,7 @@ public final class AdmissionServer implements AutoCloseable {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot set up TLS for the webhook", e);
     }
+    HttpServerTimeouts.apply();
     HttpsServer server = HttpsServer.create(new InetSocketAddress(settings.bindAddress().orElse(null),
         settings.port()), 0);
     server.setHttpsConfigurator(new HttpsConfigurator(tls));

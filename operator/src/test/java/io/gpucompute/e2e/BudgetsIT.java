@@ -1,5 +1,6 @@
 package io.gpucompute.e2e;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
@@ -27,7 +28,12 @@ import io.gpucompute.cost.Money;
 import io.gpucompute.job.JobCondition;
 import io.gpucompute.operator.TestResources;
 import io.gpucompute.status.Conditions;
+import java.io.IOException;
 import java.math.BigDecimal;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,6 +76,8 @@ class BudgetsIT {
   private static final String STAMP = "gpucompute.io/submitted-by";
   /** The Local GPUs' price: 1.10 USD per A100-hour. */
   private static final String PRICE = "1.10";
+  /** How soon the operator's servers cut off a client that never finishes its request (5 s), with room to spare. */
+  private static final Duration STALL_CUT_OFF = Duration.ofSeconds(20);
 
   @TempDir
   static Path dir;
@@ -81,6 +89,7 @@ class BudgetsIT {
   private String namespace;
   private String provider;
   private String webhookName;
+  private int webhookPort;
 
   @BeforeAll
   void startTheOperatorWithItsWebhook(ControlPlane plane) throws Exception {
@@ -94,6 +103,7 @@ class BudgetsIT {
     Files.copy(dir.resolve("operator-webhook.crt"), certs.resolve("tls.crt"));
     Files.copy(dir.resolve("operator-webhook.key"), certs.resolve("tls.key"));
     int port = OperatorProcess.freeLoopbackPort();
+    webhookPort = port;
     fixture = FaultFixture.start(plane, "budgets", Files.createDirectories(dir.resolve("local-state")), Map.of(
         "GPUCOMPUTE_WEBHOOK_PORT", Integer.toString(port),
         "GPUCOMPUTE_WEBHOOK_BIND_ADDRESS", "127.0.0.1",
@@ -448,6 +458,59 @@ class BudgetsIT {
       assertThat(spendOf(metrics, "settle")).as("gpucompute_spend_usd of budget settle")
           .isCloseTo(sum.doubleValue(), within(1e-9));
     }
+  }
+
+  /**
+   * Clients that open connections to the probes' port and the webhook's and never finish a request (a TLS record or a
+   * request line cut short) are cut off: the probes answer and writes pass the webhook within seconds, instead of
+   * every server thread waiting on them for ever (the kubelet would restart the operator; every write to a GpuJob
+   * would fail).
+   */
+  @Test
+  @Order(7)
+  void clientsThatNeverFinishTheirRequestsStopNeitherTheProbesNorTheWebhook() throws IOException {
+    List<Socket> stalled = new ArrayList<>();
+    try {
+      for (int i = 0; i < 8; i++) {
+        stalled.add(halfARequest(webhookPort, new byte[] {0x16, 0x03, 0x01}));
+        stalled.add(halfARequest(fixture.operator().healthPort(), "GET /readyz HTTP/1.1\r\n".getBytes(UTF_8)));
+      }
+      await("/readyz answers").atMost(STALL_CUT_OFF).pollInterval(POLL)
+          .until(() -> fixture.operator().status("/readyz") == 200);
+      await("a job passes the webhook").atMost(STALL_CUT_OFF).pollInterval(POLL)
+          .until(() -> asAlice(OperatorE2eTestBase.shellJob(namespace, "after-stalls", provider, "true"), "create", "-f",
+              "-").succeeded());
+      assertThat(fixture.job("after-stalls").getMetadata().getAnnotations()).containsEntry(STAMP, ALICE);
+      for (Socket socket : stalled) {
+        assertThat(cutOff(socket)).as("the operator closed the connection").isTrue();
+      }
+    } finally {
+      for (Socket socket : stalled) {
+        socket.close();
+      }
+      client.resources(GpuJob.class).inNamespace(namespace).withName("after-stalls").delete();
+    }
+  }
+
+  /** Whether the other end closes {@code socket} (an alert and EOF, or a reset) within {@link #STALL_CUT_OFF}. */
+  private static boolean cutOff(Socket socket) throws IOException {
+    socket.setSoTimeout((int) STALL_CUT_OFF.toMillis());
+    try {
+      socket.getInputStream().readAllBytes();
+      return true;
+    } catch (SocketTimeoutException e) {
+      return false;
+    } catch (SocketException e) {
+      return true;
+    }
+  }
+
+  /** A loopback connection to {@code port} that has sent {@code start} and will send nothing more. */
+  private static Socket halfARequest(int port, byte[] start) throws IOException {
+    Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
+    socket.getOutputStream().write(start);
+    socket.getOutputStream().flush();
+    return socket;
   }
 
   private static final class Holds {
