@@ -2,6 +2,8 @@ package io.gpucompute.budget;
 
 import io.gpucompute.api.v1alpha1.BudgetCharge;
 import io.gpucompute.api.v1alpha1.GpuJob;
+import io.gpucompute.api.v1alpha1.GpuJobSpec;
+import io.gpucompute.api.v1alpha1.GpuRequest;
 import io.gpucompute.api.v1alpha1.GpuJobStatus;
 import io.gpucompute.api.v1alpha1.JobPhase;
 import io.gpucompute.cost.Money;
@@ -46,6 +48,9 @@ public record BudgetedJob(String uid, String name, Map<String, String> labels, S
   /** The view of {@code job}. */
   public static BudgetedJob of(GpuJob job) {
     GpuJobStatus status = job.getStatus() == null ? new GpuJobStatus() : job.getStatus();
+    // A spec is required; only an object stored before the CRD said so lacks one.
+    GpuJobSpec spec = job.getSpec() == null ? new GpuJobSpec() : job.getSpec();
+    GpuRequest gpu = spec.getGpu() == null ? new GpuRequest() : spec.getGpu();
     Map<String, String> labels = job.getMetadata().getLabels();
     return new BudgetedJob(job.getMetadata().getUid(), job.getMetadata().getName(),
         labels == null ? Map.of() : labels, SubmittedBy.of(job),
@@ -53,8 +58,8 @@ public record BudgetedJob(String uid, String name, Map<String, String> labels, S
         status.getPhase() == null ? JobPhase.Pending : status.getPhase(),
         AttemptBindings.unreleased(job).isPresent(), job.getMetadata().getDeletionTimestamp() != null,
         Timestamps.parse(status.getCompletionTime()), Money.parseOrZero(status.getSettledCost()), Money.parseOrZero(status.getAccruedCost()),
-        Money.parse(status.getPricePerHour()), job.getSpec().getGpu().getType(), job.getSpec().getGpu().getCount(),
-        Timestamps.parse(status.getStartTime()), job.getSpec().getActiveDeadlineSeconds(),
+        Money.parse(status.getPricePerHour()), gpu.getType(), gpu.getCount() == null ? 0 : gpu.getCount(),
+        Timestamps.parse(status.getStartTime()), spec.getActiveDeadlineSeconds(),
         status.getAttempts() == null ? 0 : status.getAttempts(),
         status.getBudgets() == null ? List.of() : status.getBudgets());
   }

@@ -79,6 +79,10 @@ public final class JobCandidates {
     if (held.isPresent()) {
       return List.of(held.get().name());
     }
+    if (job.getSpec() == null) {
+      // Only an object stored before the CRD required spec; an index function must not throw inside the cache.
+      return List.of();
+    }
     List<String> named = named(job.getSpec());
     return named == null ? List.of(ANY) : named;
   }

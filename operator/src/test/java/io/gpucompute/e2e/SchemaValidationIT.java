@@ -1,9 +1,17 @@
 package io.gpucompute.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.gpucompute.api.v1alpha1.GpuBudget;
+import io.gpucompute.api.v1alpha1.GpuDag;
 import io.gpucompute.api.v1alpha1.GpuJob;
+import io.gpucompute.api.v1alpha1.ProviderConfig;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -92,5 +100,28 @@ class SchemaValidationIT {
     assertThat(result.exitCode()).as("%s", result).isNotZero();
     assertThat(result.stderr()).contains("spec.image").contains("Required value");
     assertThat(cluster.client().resources(GpuJob.class).inNamespace(ns).withName("no-image").get()).isNull();
+  }
+
+  /**
+   * What java-operator-sdk sends to put its finalizer on an object: a server-side apply of the metadata alone. Applied
+   * to an object that was deleted a moment before, it would make a new one, without a spec, that no controller can
+   * read; the schema requires a spec, so the API server refuses it.
+   */
+  @Test
+  void aFinalizerAppliedToAnObjectThatIsGoneMakesNoObjectOfAnyKind() {
+    List<HasMetadata> ghosts = List.of(new GpuJob(), new GpuDag(), new GpuBudget(), new ProviderConfig());
+    for (HasMetadata ghost : ghosts) {
+      String name = "gone-" + UUID.randomUUID().toString().substring(0, 6);
+      ghost.setMetadata(new ObjectMetaBuilder().withName(name)
+          .withNamespace(ghost instanceof ProviderConfig ? null : ns).withFinalizers("gpucompute.io/e2e").build());
+      var apply = cluster.client().resource(ghost).fieldManager("gpujob").forceConflicts();
+
+      assertThatThrownBy(apply::serverSideApply).as(ghost.getKind()).isInstanceOfSatisfying(
+          KubernetesClientException.class, e -> {
+            assertThat(e.getCode()).isEqualTo(422);
+            assertThat(e.getMessage()).contains("spec", "Required value");
+          });
+      assertThat(cluster.client().resource(ghost).get()).as(ghost.getKind() + " " + name).isNull();
+    }
   }
 }

@@ -1,6 +1,7 @@
 package io.gpucompute.api.v1alpha1;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
@@ -27,4 +28,15 @@ import static io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type.S
 @AdditionalPrinterColumn(name = "Committed", jsonPath = ".status.committed", type = STRING, priority = 1)
 @AdditionalPrinterColumn(name = "Reserved", jsonPath = ".status.reserved", type = STRING, priority = 1)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = DATE)
-public class GpuBudget extends CustomResource<GpuBudgetSpec, GpuBudgetStatus> implements Namespaced {}
+public class GpuBudget extends CustomResource<GpuBudgetSpec, GpuBudgetStatus> implements Namespaced {
+
+  /**
+   * What is wanted. Required: the API server refuses an object without it, so a write that carries only metadata
+   * (a finalizer applied to an object that was just deleted) cannot make a new object of this name.
+   */
+  @Override
+  @Required
+  public GpuBudgetSpec getSpec() {
+    return super.getSpec();
+  }
+}

@@ -1,6 +1,7 @@
 package io.gpucompute.api.v1alpha1;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
@@ -35,4 +36,14 @@ public class GpuDag extends CustomResource<GpuDagSpec, GpuDagStatus> implements 
   public static final String TASK_LABEL = ApiGroup.GROUP + "/task";
   /** The longest DAG name: it becomes the value of the {@link #DAG_LABEL} label. */
   public static final int MAX_NAME_LENGTH = 63;
+
+  /**
+   * What is wanted. Required: the API server refuses an object without it, so a write that carries only metadata
+   * (a finalizer applied to an object that was just deleted) cannot make a new object of this name.
+   */
+  @Override
+  @Required
+  public GpuDagSpec getSpec() {
+    return super.getSpec();
+  }
 }

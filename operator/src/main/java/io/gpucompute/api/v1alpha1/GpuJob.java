@@ -1,6 +1,7 @@
 package io.gpucompute.api.v1alpha1;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
@@ -35,4 +36,15 @@ import static io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type.S
 @AdditionalPrinterColumn(name = "Exit", jsonPath = ".status.exitCode", type = INTEGER, priority = 1)
 @AdditionalPrinterColumn(name = "External-ID", jsonPath = ".status.externalId", type = STRING, priority = 1)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = DATE)
-public class GpuJob extends CustomResource<GpuJobSpec, GpuJobStatus> implements Namespaced {}
+public class GpuJob extends CustomResource<GpuJobSpec, GpuJobStatus> implements Namespaced {
+
+  /**
+   * What is wanted. Required: the API server refuses an object without it, so a write that carries only metadata
+   * (a finalizer applied to an object that was just deleted) cannot make a new object of this name.
+   */
+  @Override
+  @Required
+  public GpuJobSpec getSpec() {
+    return super.getSpec();
+  }
+}

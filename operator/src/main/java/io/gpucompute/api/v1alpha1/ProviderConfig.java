@@ -1,6 +1,7 @@
 package io.gpucompute.api.v1alpha1;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -25,4 +26,15 @@ import static io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type.S
 @AdditionalPrinterColumn(name = "Active", jsonPath = ".status.activeJobs", type = INTEGER)
 @AdditionalPrinterColumn(name = "Region", jsonPath = ".spec.region", type = STRING, priority = 1)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = DATE)
-public class ProviderConfig extends CustomResource<ProviderConfigSpec, ProviderConfigStatus> {}
+public class ProviderConfig extends CustomResource<ProviderConfigSpec, ProviderConfigStatus> {
+
+  /**
+   * What is wanted. Required: the API server refuses an object without it, so a write that carries only metadata
+   * (a finalizer applied to an object that was just deleted) cannot make a new object of this name.
+   */
+  @Override
+  @Required
+  public ProviderConfigSpec getSpec() {
+    return super.getSpec();
+  }
+}
