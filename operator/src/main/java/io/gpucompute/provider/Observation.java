@@ -29,4 +29,17 @@ public record Observation(
   public static Observation notFound() {
     return new Observation(WorkloadState.NOT_FOUND, null, null, null, null, null, null);
   }
+
+  /**
+   * This observation as an adapter's bulk observation gives it ({@link GpuProvider#observesInBulk}): without the log
+   * tail while the workload is pending or running, so that new output alone does not count as a change (the job
+   * keeps the tail it has, and its reconcile observes the workload on its own, logs included, when it changed);
+   * unchanged once it has ended.
+   */
+  public Observation withoutLogTailWhileHeld() {
+    if (state != WorkloadState.PENDING && state != WorkloadState.RUNNING || logTail == null) {
+      return this;
+    }
+    return new Observation(state, externalId, exitCode, message, null, startedAt, finishedAt);
+  }
 }

@@ -228,23 +228,35 @@ public abstract class GpuProviderContractTest {
     awaitFinished(succeeding);
     awaitFinished(failing);
 
+    List<GpuProvider.WorkloadRef> refs = List.of(new GpuProvider.WorkloadRef(succeeding, first.externalId()),
+        new GpuProvider.WorkloadRef(failing, second.externalId()));
+
     GpuProvider fresh = newProvider();
+    GpuProvider freshInBulk = newProvider();
     try {
       // An adapter may need a poll or two to read an outcome back from the provider (Cloud Assistant on ECS).
       Observation succeeded = await().atMost(completionTimeout()).pollInterval(Duration.ofMillis(50))
           .until(() -> fresh.observe(succeeding, first.externalId()), o -> o.state().isFinished());
       Observation failed = await().atMost(completionTimeout()).pollInterval(Duration.ofMillis(50))
           .until(() -> fresh.observe(failing, second.externalId()), o -> o.state().isFinished());
+      Map<WorkloadKey, Observation> inBulk = await().atMost(completionTimeout()).pollInterval(Duration.ofMillis(50))
+          .until(() -> freshInBulk.observeAll(refs), all -> all.size() == 2
+              && all.values().stream().allMatch(o -> o.state().isFinished()));
 
       assertThat(succeeded.state()).as("observation: %s", succeeded).isEqualTo(WorkloadState.SUCCEEDED);
       assertThat(succeeded.exitCode()).isZero();
       assertThat(failed.state()).as("observation: %s", failed).isEqualTo(WorkloadState.FAILED);
       assertThat(failed.exitCode()).isEqualTo(reportsExitCodes() ? FAILING_EXIT_CODE : null);
+      assertThat(inBulk.get(succeeding)).as("observed in bulk").extracting(Observation::state, Observation::exitCode)
+          .containsExactly(succeeded.state(), succeeded.exitCode());
+      assertThat(inBulk.get(failing)).as("observed in bulk").extracting(Observation::state, Observation::exitCode)
+          .containsExactly(failed.state(), failed.exitCode());
 
       fresh.cancel(succeeding, first.externalId());
       fresh.cancel(failing, second.externalId());
     } finally {
       fresh.close();
+      freshInBulk.close();
     }
     await().atMost(completionTimeout()).untilAsserted(() -> {
       assertNothingLeftRunning(succeeding);
@@ -415,6 +427,20 @@ public abstract class GpuProviderContractTest {
       assertThat(all.get(running).externalId()).isEqualTo(second.externalId());
       assertThat(all.get(unknown).state()).isEqualTo(WorkloadState.NOT_FOUND);
     }
+  }
+
+  /**
+   * Whether the adapter observes in bulk ({@link GpuProvider#observesInBulk}): one call per page of a listing rather
+   * than per workload. The suite checks that the adapter says what its test expects, so that
+   * {@link #observingAllAtOnceSaysWhatObservingEachSays} runs the adapter's own bulk path where it has one.
+   */
+  protected boolean observesInBulk() {
+    return false;
+  }
+
+  @Test
+  void observesInBulkWhereItsTestSaysSo() {
+    assertThat(provider().observesInBulk()).isEqualTo(observesInBulk());
   }
 
   @Test

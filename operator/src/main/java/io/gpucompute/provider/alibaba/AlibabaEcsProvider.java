@@ -1,7 +1,6 @@
 package io.gpucompute.provider.alibaba;
 
 import com.aliyuncs.ecs.model.v20140526.DescribeInstancesResponse;
-import com.aliyuncs.ecs.model.v20140526.DescribeInvocationResultsResponse;
 import com.aliyuncs.ecs.model.v20140526.DescribePriceResponse;
 import com.aliyuncs.ecs.model.v20140526.RunInstancesRequest;
 import io.gpucompute.api.v1alpha1.AlibabaProviderSpec;
@@ -16,7 +15,6 @@ import io.gpucompute.provider.SubmitResult;
 import io.gpucompute.provider.WorkloadKey;
 import io.gpucompute.provider.WorkloadLocks;
 import io.gpucompute.provider.WorkloadSpec;
-import io.gpucompute.provider.WorkloadState;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
@@ -24,6 +22,8 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,32 +41,25 @@ import org.slf4j.LoggerFactory;
  * stock-out asks afresh, as Alibaba advises. When the container has exited, its exit code stays on the instance
  * ({@code $GPUJOB_DIR/exit}, read back through Cloud Assistant) until the operator has saved the outcome and cancels
  * the attempt, which releases the instance; so any instance of the adapter reads a finished workload as finished. In
- * memory it keeps only caches: pending Cloud Assistant reads, the last log tail, and finished observations until
- * their instance is released.
+ * memory it keeps only caches ({@link InstanceObserver}): Cloud Assistant reads in flight, the last log tail, and
+ * finished observations until their instance is released.
+ *
+ * <p>It {@link #observesInBulk observes in bulk}: one DescribeInstances per page of 100 of this ProviderConfig's
+ * instances, and the Cloud Assistant reads of the running ones together (see {@link #observeAll}).
  */
 final class AlibabaEcsProvider implements GpuProvider {
 
   private static final Logger log = LoggerFactory.getLogger(AlibabaEcsProvider.class);
-  /** The OperationLocks reason of a spot instance that ECS reclaims (and releases a few minutes later). */
-  static final String SPOT_RECLAIMED = "Recycling";
 
   private final String configName;
   private final EcsApi api;
   private final AlibabaProviderSpec config;
   private final AlibabaGpuTypes gpuTypes;
-  private final AlibabaSettings settings;
   private final WorkloadLocks locks;
   private final CurrencyRate currency;
-  /** Finished observations, until the instance is released: spares a Cloud Assistant read per poll. A cache. */
-  private final Map<WorkloadKey, Observation> finished = new ConcurrentHashMap<>();
   /** How often each (attempt, instance type) was out of stock: a new ClientToken after each, as Alibaba advises. */
   private final Map<String, Integer> stockOuts = new ConcurrentHashMap<>();
-  /** Cloud Assistant invocations started and not read yet, by key: InvokeId and instance. */
-  private final Map<WorkloadKey, Invocation> invocations = new ConcurrentHashMap<>();
-  /** The last log tail read, by key, shown while the next read runs. */
-  private final Map<WorkloadKey, String> lastTails = new ConcurrentHashMap<>();
-
-  private record Invocation(String invokeId, String instanceId) {}
+  private final InstanceObserver observer;
 
   AlibabaEcsProvider(String configName, EcsApi api, AlibabaProviderSpec config, AlibabaSettings settings,
       WorkloadLocks locks) {
@@ -84,8 +77,8 @@ final class AlibabaEcsProvider implements GpuProvider {
     this.api = api;
     this.config = config;
     this.gpuTypes = AlibabaGpuTypes.of(config.getInstanceTypes());
-    this.settings = settings;
     this.locks = locks;
+    this.observer = new InstanceObserver(api, settings);
   }
 
   @Override
@@ -194,84 +187,54 @@ final class AlibabaEcsProvider implements GpuProvider {
   public Observation observe(WorkloadKey key) throws ProviderException {
     Optional<DescribeInstancesResponse.Instance> found = instanceOf(key);
     if (found.isEmpty()) {
-      invocations.remove(key);
-      lastTails.remove(key);
-      finished.remove(key);
+      observer.forget(key);
       return Observation.notFound();
     }
-    Observation done = finished.get(key);
-    if (done != null && done.externalId().equals(found.get().getInstanceId())) {
-      return done;
-    }
-    DescribeInstancesResponse.Instance instance = found.get();
-    String id = instance.getInstanceId();
-    Instant started = time(instance.getStartTime());
-    String status = String.valueOf(instance.getStatus());
-    if (instance.getOperationLocks() != null && !instance.getOperationLocks().isEmpty()) {
-      List<String> reasons = instance.getOperationLocks().stream().map(l -> String.valueOf(l.getLockReason())).toList();
-      if (reasons.contains(SPOT_RECLAIMED)) {
-        return finish(key, new Observation(WorkloadState.PREEMPTED, id, null, "ECS reclaimed spot instance " + id
-            + " (lock " + SPOT_RECLAIMED + ")", lastTails.get(key), started, null));
-      }
-      return finish(key, new Observation(WorkloadState.LOST, id, null, "ECS instance " + id + " is locked "
-          + reasons + " (an overdue account, a security lock)", lastTails.get(key), started, null));
-    }
-    switch (status) {
-      case "Pending", "Starting" -> {
-        return new Observation(WorkloadState.PENDING, id, null, "ECS instance " + id + " is " + status, null, null,
-            null);
-      }
-      case "Running" -> {
-        return running(key, instance, started);
-      }
-      default -> {
-        // Stopping or Stopped: nobody but ECS stops our instances (a spot reclaim with Stop, an overdue account).
-        return finish(key, new Observation(WorkloadState.LOST, id, null, "ECS instance " + id + " is " + status
-            + " without the job having ended", lastTails.get(key), started, null));
-      }
-    }
+    return observer.observe(key, found.get());
   }
 
-  /** A running instance: read the previous Cloud Assistant result, and start the next read. */
-  private Observation running(WorkloadKey key, DescribeInstancesResponse.Instance instance, Instant started)
-      throws ProviderException {
-    String id = instance.getInstanceId();
-    Invocation pending = invocations.get(key);
-    if (pending != null && pending.instanceId().equals(id)) {
-      Optional<DescribeInvocationResultsResponse.Invocation.InvocationResult> result =
-          api.invocationResult(pending.invokeId(), id);
-      String record = result.map(r -> String.valueOf(r.getInvokeRecordStatus())).orElse("");
-      if (!"Running".equals(record) && !"Pending".equals(record) && !record.isEmpty()) {
-        invocations.remove(key, pending);
-        UserData.Status read = UserData.parse(result.get().getOutput());
-        if (read.marked()) {
-          lastTails.put(key, read.logTail());
-          if (read.exitCode() != null) {
-            int exit = read.exitCode();
-            WorkloadState state = exit == 0 ? WorkloadState.SUCCEEDED : WorkloadState.FAILED;
-            String message = "the container exited with code " + exit + (exit == 125 ? " (125: the host could "
-                + "not be set up or the container could not start; see the log tail)" : "")
-                + " on ECS instance " + id;
-            return finish(key, new Observation(state, id, exit, message, read.logTail(), started,
-                null));
-          }
-        } else {
-          log.debug("workload {}: Cloud Assistant read on {} ended {} / {} without output", key, id, record,
-              result.get().getInvocationStatus());
-        }
-      } else {
-        return new Observation(WorkloadState.RUNNING, id, null, "ECS instance " + id + " is Running",
-            lastTails.get(key), started, null);
+  /**
+   * What each of {@code workloads} is now, as {@link #observe} says it, whatever their number: this ProviderConfig's
+   * instances by tag, one DescribeInstances per page of 100; then, for the running ones, the results of their Cloud
+   * Assistant reads in flight (one DescribeInvocationResults per invocation and page) and their next reads (one
+   * RunCommand per {@value EcsApi#MAX_COMMAND_INSTANCES} instances), so an unchanged running instance costs no call of
+   * its own. The log tail of a pending or running workload is left out ({@link Observation#withoutLogTailWhileHeld});
+   * a finished one's observation is observe's. A workload that the listing does not show is observed on its own (one
+   * DescribeInstances by its tag), which says NOT_FOUND as observe does and also finds an instance that a listing
+   * shifting between pages missed. A workload whose read could not be collected or started is left out.
+   *
+   * @throws ProviderException when the instances could not be listed
+   */
+  @Override
+  public Map<WorkloadKey, Observation> observeAll(List<WorkloadRef> workloads) throws ProviderException {
+    Map<String, List<DescribeInstancesResponse.Instance>> byWorkload = new HashMap<>();
+    for (DescribeInstancesResponse.Instance instance : api.instancesOfProviderConfig(configName)) {
+      String workload = tags(instance).get(EcsApi.TAG_WORKLOAD);
+      if (workload != null) {
+        byWorkload.computeIfAbsent(workload, w -> new ArrayList<>()).add(instance);
       }
     }
-    try {
-      invocations.put(key, new Invocation(api.runCommand(id, UserData.statusCommand(settings.logLines())), id));
-    } catch (ProviderException.InvalidRequest e) {
-      // The Cloud Assistant agent is not up yet (IncorrectInstanceStatus, InvalidInstance.NotRunning...).
-      log.debug("workload {}: Cloud Assistant not ready on {}: {}", key, id, e.getMessage());
+    Map<WorkloadKey, DescribeInstancesResponse.Instance> listed = new LinkedHashMap<>();
+    List<WorkloadKey> unlisted = new ArrayList<>();
+    for (WorkloadRef workload : workloads) {
+      WorkloadKey key = workload.key();
+      first(key, byWorkload.getOrDefault(key.workloadName(), List.of())).ifPresentOrElse(
+          instance -> listed.put(key, instance), () -> unlisted.add(key));
     }
-    return new Observation(WorkloadState.RUNNING, id, null, "ECS instance " + id + " is Running", lastTails.get(key),
-        started, null);
+    Map<WorkloadKey, Observation> observed = observer.observeAll(listed);
+    for (WorkloadKey key : unlisted) {
+      try {
+        observed.put(key, observe(key).withoutLogTailWhileHeld());
+      } catch (ProviderException e) {
+        log.debug("workload {}: not observed this round: {}", key, e.getMessage());
+      }
+    }
+    return observed;
+  }
+
+  @Override
+  public boolean observesInBulk() {
+    return true;
   }
 
   @Override
@@ -283,9 +246,7 @@ final class AlibabaEcsProvider implements GpuProvider {
         api.deleteInstances(ids, null);
         log.info("workload {}: ECS instance(s) {} released", key, ids);
       }
-      invocations.remove(key);
-      lastTails.remove(key);
-      finished.remove(key);
+      observer.forget(key);
       stockOuts.keySet().removeIf(k -> k.startsWith(key.workloadName() + "/"));
       return null;
     });
@@ -296,9 +257,7 @@ final class AlibabaEcsProvider implements GpuProvider {
   public Optional<List<ListedWorkload>> listWorkloads(String installation) throws ProviderException {
     List<ListedWorkload> listed = new ArrayList<>();
     for (DescribeInstancesResponse.Instance instance : api.instancesOfInstallation(installation)) {
-      Map<String, String> tags = instance.getTags() == null ? Map.of() : instance.getTags().stream()
-          .collect(java.util.stream.Collectors.toMap(DescribeInstancesResponse.Instance.Tag::getTagKey,
-              t -> String.valueOf(t.getTagValue()), (a, b) -> a));
+      Map<String, String> tags = tags(instance);
       String job = tags.getOrDefault(EcsApi.TAG_JOB, ListedWorkload.UNKNOWN + "/" + ListedWorkload.UNKNOWN);
       int slash = job.indexOf('/');
       WorkloadKey.fromWorkloadName(tags.get(EcsApi.TAG_WORKLOAD), slash < 0 ? ListedWorkload.UNKNOWN
@@ -309,17 +268,21 @@ final class AlibabaEcsProvider implements GpuProvider {
     return Optional.of(listed);
   }
 
-  /** The workload ended: its observation is kept (a cache) until the operator releases the instance. */
-  private Observation finish(WorkloadKey key, Observation observation) {
-    finished.put(key, observation);
-    invocations.remove(key);
-    log.info("workload {}: {}", key, observation.message());
-    return observation;
+  /** The instance's tags, by key. */
+  private static Map<String, String> tags(DescribeInstancesResponse.Instance instance) {
+    return instance.getTags() == null ? Map.of() : instance.getTags().stream()
+        .collect(java.util.stream.Collectors.toMap(DescribeInstancesResponse.Instance.Tag::getTagKey,
+            t -> String.valueOf(t.getTagValue()), (a, b) -> a));
   }
 
   /** The instance tagged with {@code key}'s workload name, if ECS has one. */
   private Optional<DescribeInstancesResponse.Instance> instanceOf(WorkloadKey key) throws ProviderException {
-    List<DescribeInstancesResponse.Instance> tagged = api.instancesOf(key.workloadName());
+    return first(key, api.instancesOf(key.workloadName()));
+  }
+
+  /** The first of the instances tagged with {@code key}'s workload name, warning when there are several. */
+  private static Optional<DescribeInstancesResponse.Instance> first(WorkloadKey key,
+      List<DescribeInstancesResponse.Instance> tagged) {
     if (tagged.size() > 1) {
       log.warn("workload {}: ECS has {} instances tagged {} ({}); using the first, cancel releases all", key,
           tagged.size(), key.workloadName(), tagged.stream().map(DescribeInstancesResponse.Instance::getInstanceId)

@@ -23,7 +23,10 @@ import com.aliyuncs.policy.retry.RetryPolicy;
 import com.aliyuncs.profile.DefaultProfile;
 import io.gpucompute.provider.ProviderException;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -47,7 +50,15 @@ final class EcsApi {
   static final String OPERATOR = "gpu-compute-operator";
   /** The tag key that names the operator installation (the uid of its cluster's kube-system namespace). */
   static final String TAG_INSTALLATION = "gpucompute.io/installation";
-  private static final int PAGE_SIZE = 100;
+  /** Instances per page of DescribeInstances: its largest PageSize. */
+  static final int PAGE_SIZE = 100;
+  /**
+   * The most instances one RunCommand names. ECS documents RunCommand on "one or more" instances; this bound is
+   * the adapter's assumption of its limit (unverified against the real service).
+   */
+  static final int MAX_COMMAND_INSTANCES = 50;
+  /** Results per page of DescribeInvocationResults: its largest PageSize (unverified). */
+  private static final int INVOCATION_PAGE_SIZE = 50;
 
   private final IAcsClient client;
   private final String region;
@@ -107,25 +118,41 @@ final class EcsApi {
 
   /** Every instance that installation {@code installation} created, page by page (100 a page). */
   List<DescribeInstancesResponse.Instance> instancesOfInstallation(String installation) throws ProviderException {
-    List<DescribeInstancesResponse.Instance> all = new java.util.ArrayList<>();
+    return instancesTagged(TAG_INSTALLATION, installation);
+  }
+
+  /** Every instance this operator created for the ProviderConfig {@code configName}, page by page (100 a page). */
+  List<DescribeInstancesResponse.Instance> instancesOfProviderConfig(String configName) throws ProviderException {
+    return instancesTagged(TAG_PROVIDER_CONFIG, configName);
+  }
+
+  /**
+   * Every instance of this operator that has the tag {@code key=value}: one DescribeInstances per page of
+   * {@value #PAGE_SIZE}, until a page is short or TotalCount is reached. An instance that a page shows twice (the
+   * listing shifted between pages) is listed once.
+   */
+  private List<DescribeInstancesResponse.Instance> instancesTagged(String key, String value) throws ProviderException {
+    Map<String, DescribeInstancesResponse.Instance> all = new LinkedHashMap<>();
+    int read = 0;
     for (int page = 1; ; page++) {
       DescribeInstancesRequest request = new DescribeInstancesRequest();
       DescribeInstancesRequest.Tag managed = new DescribeInstancesRequest.Tag();
       managed.setKey(TAG_MANAGED_BY);
       managed.setValue(OPERATOR);
-      DescribeInstancesRequest.Tag ours = new DescribeInstancesRequest.Tag();
-      ours.setKey(TAG_INSTALLATION);
-      ours.setValue(installation);
-      request.setTags(List.of(managed, ours));
+      DescribeInstancesRequest.Tag tag = new DescribeInstancesRequest.Tag();
+      tag.setKey(key);
+      tag.setValue(value);
+      request.setTags(List.of(managed, tag));
       request.setPageSize(PAGE_SIZE);
       request.setPageNumber(page);
       DescribeInstancesResponse response = call("DescribeInstances", request);
       List<DescribeInstancesResponse.Instance> instances = response.getInstances() == null ? List.of()
           : response.getInstances();
-      all.addAll(instances);
+      instances.forEach(instance -> all.putIfAbsent(instance.getInstanceId(), instance));
+      read += instances.size();
       Integer total = response.getTotalCount();
-      if (instances.size() < PAGE_SIZE || (total != null && all.size() >= total)) {
-        return all;
+      if (instances.size() < PAGE_SIZE || (total != null && read >= total)) {
+        return new ArrayList<>(all.values());
       }
     }
   }
@@ -166,13 +193,16 @@ final class EcsApi {
     call("DeleteInstances", request);
   }
 
-  /** Starts {@code script} on the instance through Cloud Assistant; its InvokeId. */
-  String runCommand(String instanceId, String script) throws ProviderException {
+  /**
+   * Starts {@code script} through Cloud Assistant on each of {@code instanceIds} (at most
+   * {@value #MAX_COMMAND_INSTANCES}, all Running); the InvokeId of the one invocation.
+   */
+  String runCommand(List<String> instanceIds, String script) throws ProviderException {
     RunCommandRequest request = new RunCommandRequest();
     request.setType("RunShellScript");
     request.setCommandContent(script);
     request.setContentEncoding("PlainText");
-    request.setInstanceIds(List.of(instanceId));
+    request.setInstanceIds(instanceIds);
     request.setTimeout(settings.commandTimeout());
     request.setKeepCommand(false);
     request.setName("gpujob-status");
@@ -191,6 +221,34 @@ final class EcsApi {
       return Optional.empty();
     }
     return response.getInvocation().getInvocationResults().stream().findFirst();
+  }
+
+  /**
+   * The result of one invocation on each of its instances that Cloud Assistant has one for, by instance id: one
+   * DescribeInvocationResults per page of {@value #INVOCATION_PAGE_SIZE}.
+   */
+  Map<String, DescribeInvocationResultsResponse.Invocation.InvocationResult> invocationResults(String invokeId)
+      throws ProviderException {
+    Map<String, DescribeInvocationResultsResponse.Invocation.InvocationResult> results = new LinkedHashMap<>();
+    int read = 0;
+    for (long page = 1; ; page++) {
+      DescribeInvocationResultsRequest request = new DescribeInvocationResultsRequest();
+      request.setInvokeId(invokeId);
+      request.setContentEncoding("PlainText");
+      request.setPageSize((long) INVOCATION_PAGE_SIZE);
+      request.setPageNumber(page);
+      DescribeInvocationResultsResponse.Invocation invocation =
+          call("DescribeInvocationResults", request).getInvocation();
+      List<DescribeInvocationResultsResponse.Invocation.InvocationResult> found =
+          invocation == null || invocation.getInvocationResults() == null ? List.of()
+              : invocation.getInvocationResults();
+      found.forEach(result -> results.putIfAbsent(result.getInstanceId(), result));
+      read += found.size();
+      Long total = invocation == null ? null : invocation.getTotalCount();
+      if (found.size() < INVOCATION_PAGE_SIZE || (total != null && read >= total)) {
+        return results;
+      }
+    }
   }
 
   /** The hourly pay-as-you-go (or spot) price of one instance of {@code instanceType}. */

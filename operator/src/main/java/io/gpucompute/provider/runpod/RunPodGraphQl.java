@@ -18,8 +18,11 @@ final class RunPodGraphQl {
       + "securePrice communityPrice secureSpotPrice communitySpotPrice } }";
   static final String MY_PODS = "query MyPods { myself { pods { id name desiredStatus } } }";
   static final String MY_PODS_WITH_ENV = "query MyPodsWithEnv { myself { pods { id name desiredStatus env } } }";
-  static final String POD = "query Pod($podId: String!) { pod(input: {podId: $podId}) { id name desiredStatus podType "
-      + "costPerHr gpuCount lastStatusChange machine { gpuDisplayName } runtime { uptimeInSeconds } } }";
+  /** What the adapter reads of a pod to observe it: the same for one pod and for all of them. */
+  static final String POD_FIELDS = "id name desiredStatus podType costPerHr gpuCount lastStatusChange "
+      + "machine { gpuDisplayName } runtime { uptimeInSeconds }";
+  static final String POD = "query Pod($podId: String!) { pod(input: {podId: $podId}) { " + POD_FIELDS + " } }";
+  static final String MY_PODS_OBSERVED = "query MyPodsObserved { myself { pods { " + POD_FIELDS + " } } }";
   static final String DEPLOY = "mutation PodFindAndDeployOnDemand($input: PodFindAndDeployOnDemandInput!) { "
       + "podFindAndDeployOnDemand(input: $input) { id name desiredStatus costPerHr machineId } }";
   static final String RENT_INTERRUPTABLE = "mutation PodRentInterruptable($input: PodRentInterruptableInput!) { "
@@ -68,11 +71,7 @@ final class RunPodGraphQl {
 
   /** Every pod of the account that has the name {@code name}. */
   List<PodSummary> podsNamed(String name) throws ProviderException {
-    JsonNode pods = execute("MyPods", MY_PODS, Json.MAPPER.createObjectNode(), "listing pods")
-        .path("myself").path("pods");
-    if (!pods.isArray()) {
-      throw badShape("listing pods", "myself.pods is not a list");
-    }
+    JsonNode pods = myPods("MyPods", MY_PODS);
     List<PodSummary> named = new ArrayList<>();
     for (JsonNode pod : pods) {
       if (name.equals(pod.path("name").asText(null))) {
@@ -88,11 +87,7 @@ final class RunPodGraphQl {
    * The environment is read only to match that entry; nothing else of it is kept.
    */
   List<PodSummary> podsOf(String variable, String value) throws ProviderException {
-    JsonNode pods = execute("MyPodsWithEnv", MY_PODS_WITH_ENV, Json.MAPPER.createObjectNode(), "listing pods")
-        .path("myself").path("pods");
-    if (!pods.isArray()) {
-      throw badShape("listing pods", "myself.pods is not a list");
-    }
+    JsonNode pods = myPods("MyPodsWithEnv", MY_PODS_WITH_ENV);
     String entry = variable + "=" + value;
     List<PodSummary> matching = new ArrayList<>();
     for (JsonNode pod : pods) {
@@ -111,11 +106,7 @@ final class RunPodGraphQl {
 
   /** The values that live pods give the environment variable {@code variable}: one call for all pods. */
   java.util.Set<String> podEnvValues(String variable) throws ProviderException {
-    JsonNode pods = execute("MyPodsWithEnv", MY_PODS_WITH_ENV, Json.MAPPER.createObjectNode(), "listing pods")
-        .path("myself").path("pods");
-    if (!pods.isArray()) {
-      throw badShape("listing pods", "myself.pods is not a list");
-    }
+    JsonNode pods = myPods("MyPodsWithEnv", MY_PODS_WITH_ENV);
     java.util.Set<String> values = new java.util.TreeSet<>();
     for (JsonNode pod : pods) {
       for (JsonNode env : pod.path("env")) {
@@ -126,6 +117,26 @@ final class RunPodGraphQl {
       }
     }
     return values;
+  }
+
+  /**
+   * Every pod of the account, each with the fields {@link #pod} reads ({@link #POD_FIELDS}): one call for all pods,
+   * which RunPod answers unpaged. A terminated pod is not among them.
+   */
+  List<JsonNode> podsObserved() throws ProviderException {
+    List<JsonNode> pods = new ArrayList<>();
+    myPods("MyPodsObserved", MY_PODS_OBSERVED).forEach(pods::add);
+    return pods;
+  }
+
+  /** {@code myself.pods} as the query {@code document} asks for it. */
+  private JsonNode myPods(String operationName, String document) throws ProviderException {
+    JsonNode pods = execute(operationName, document, Json.MAPPER.createObjectNode(), "listing pods")
+        .path("myself").path("pods");
+    if (!pods.isArray()) {
+      throw badShape("listing pods", "myself.pods is not a list");
+    }
+    return pods;
   }
 
   /** The pod, or empty when RunPod no longer knows it (terminated). */

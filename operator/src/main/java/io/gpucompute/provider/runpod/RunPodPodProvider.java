@@ -12,8 +12,12 @@ import io.gpucompute.provider.SubmitResult;
 import io.gpucompute.provider.WorkloadKey;
 import io.gpucompute.provider.WorkloadSpec;
 import io.gpucompute.provider.WorkloadVolume;
-import java.util.LinkedHashSet;
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -131,10 +135,69 @@ final class RunPodPodProvider implements GpuProvider {
       podIds.remove(key, id.get());
       return Observation.notFound();
     }
-    boolean started = pod.get().path("runtime").isObject()
-        || !"RUNNING".equals(pod.get().path("desiredStatus").asText());
-    PodLogs.Read read = started ? logs.read(id.get()) : null;
-    return PodVerdict.of(pod.get(), read, key.workloadName());
+    return verdict(key, pod.get());
+  }
+
+  /**
+   * One {@code myself { pods }} query for all of {@code workloads}, whatever their number, with the fields
+   * {@link #observe} reads of each pod; each workload's pod is found as observe finds it (the pod id this adapter
+   * knows, else the pod named after the workload), and a workload without one is NOT_FOUND. Then, as observe does,
+   * the log of each pod that has started is read: RunPod shows no exit code, so only the run-once wrapper's exit line
+   * in the log tells that the command ended. That read is one call per started pod, and a pod whose read failed is
+   * left out. The log tail of a pending or running pod is left out of its observation
+   * ({@link Observation#withoutLogTailWhileHeld}); a finished pod's observation is observe's.
+   *
+   * @throws ProviderException when the pods could not be listed
+   */
+  @Override
+  public Map<WorkloadKey, Observation> observeAll(List<WorkloadRef> workloads) throws ProviderException {
+    Map<String, JsonNode> byId = new HashMap<>();
+    Map<String, List<RunPodGraphQl.PodSummary>> byName = new HashMap<>();
+    List<JsonNode> listed = new ArrayList<>(api.podsObserved());
+    listed.sort(Comparator.comparing(pod -> pod.path("id").asText()));
+    for (JsonNode pod : listed) {
+      String id = pod.path("id").asText();
+      byId.put(id, pod);
+      byName.computeIfAbsent(pod.path("name").asText(""), name -> new ArrayList<>())
+          .add(new RunPodGraphQl.PodSummary(id, pod.path("name").asText(), pod.path("desiredStatus").asText(null)));
+    }
+    Map<WorkloadKey, Observation> observed = new LinkedHashMap<>();
+    for (WorkloadRef workload : workloads) {
+      WorkloadKey key = workload.key();
+      String known = podIds.get(key);
+      if (known == null) {
+        Optional<RunPodGraphQl.PodSummary> named = first(key, byName.getOrDefault(key.workloadName(), List.of()));
+        named.ifPresent(pod -> podIds.put(key, pod.id()));
+        known = named.map(RunPodGraphQl.PodSummary::id).orElse(null);
+      }
+      JsonNode pod = known == null ? null : byId.get(known);
+      if (pod == null) {
+        if (known != null) {
+          podIds.remove(key, known);
+        }
+        observed.put(key, Observation.notFound());
+        continue;
+      }
+      try {
+        observed.put(key, verdict(key, pod).withoutLogTailWhileHeld());
+      } catch (ProviderException e) {
+        log.debug("workload {}: reading the log of RunPod pod {} failed: {}; observed again next round", key, known,
+            e.getMessage());
+      }
+    }
+    return observed;
+  }
+
+  @Override
+  public boolean observesInBulk() {
+    return true;
+  }
+
+  /** What {@code pod} and, once its container has started, its log say of the workload for {@code key}. */
+  private Observation verdict(WorkloadKey key, JsonNode pod) throws ProviderException {
+    boolean started = pod.path("runtime").isObject() || !"RUNNING".equals(pod.path("desiredStatus").asText());
+    PodLogs.Read read = started ? logs.read(pod.path("id").asText()) : null;
+    return PodVerdict.of(pod, read, key.workloadName());
   }
 
   @Override
@@ -206,7 +269,7 @@ final class RunPodPodProvider implements GpuProvider {
   /** The pods of this installation: named as workloads and carrying its id in their environment. */
   @Override
   public Optional<List<ListedWorkload>> listWorkloads(String installation) throws ProviderException {
-    List<ListedWorkload> listed = new java.util.ArrayList<>();
+    List<ListedWorkload> listed = new ArrayList<>();
     for (RunPodGraphQl.PodSummary pod : api.podsOf(RunOnce.INSTALLATION_VARIABLE, installation)) {
       WorkloadKey.fromWorkloadName(pod.name(), ListedWorkload.UNKNOWN, ListedWorkload.UNKNOWN)
           .ifPresent(key -> listed.add(new ListedWorkload(key, pod.id(), null)));
@@ -226,7 +289,11 @@ final class RunPodPodProvider implements GpuProvider {
 
   /** The pod named after {@code key}, if RunPod has one. */
   private Optional<RunPodGraphQl.PodSummary> livePod(WorkloadKey key) throws ProviderException {
-    List<RunPodGraphQl.PodSummary> named = api.podsNamed(key.workloadName());
+    return first(key, api.podsNamed(key.workloadName()));
+  }
+
+  /** The first of the pods named after {@code key} (in the order of their ids), warning when there are several. */
+  private static Optional<RunPodGraphQl.PodSummary> first(WorkloadKey key, List<RunPodGraphQl.PodSummary> named) {
     if (named.size() > 1) {
       log.warn("workload {}: RunPod has {} pods named {} ({}); using the first, cancel terminates all", key,
           named.size(), key.workloadName(), named.stream().map(RunPodGraphQl.PodSummary::id).toList());

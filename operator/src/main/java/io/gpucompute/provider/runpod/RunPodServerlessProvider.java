@@ -31,6 +31,10 @@ import org.slf4j.LoggerFactory;
  * ids. A {@code /run} whose answer is lost after it may have reached RunPod (a timeout, a broken connection, a 5xx
  * other than 503) ends as {@link ProviderException.OutcomeUnknown}: it is never sent again blindly. Requests that
  * have ended (COMPLETED, FAILED, TIMED_OUT, CANCELLED) are never cancelled. The orphan sweep cannot list requests.
+ *
+ * <p>It does not {@link #observesInBulk observe in bulk}: RunPod reads a request's state by its id only
+ * ({@code GET /status/{id}}) and has no call that reads many, so {@link #observeAll} is the contract's default, one
+ * {@code /status} per request in flight per poll interval.
  */
 final class RunPodServerlessProvider implements GpuProvider {
 

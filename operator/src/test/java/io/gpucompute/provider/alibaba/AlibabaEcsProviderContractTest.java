@@ -38,6 +38,12 @@ class AlibabaEcsProviderContractTest extends GpuProviderContractTest {
     return "A10";
   }
 
+  /** DescribeInstances by this ProviderConfig's tag, a page at a time, and the Cloud Assistant reads together. */
+  @Override
+  protected boolean observesInBulk() {
+    return true;
+  }
+
   @Override
   protected int workloadsStartedFor(WorkloadKey key) {
     return ecs.stub().instancesOf(key.workloadName()).size();

@@ -53,8 +53,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       other parameters: IdempotentParameterMismatch), and an instance "boots" by running its UserData with bash as a
  *       real local process in its own process group, with a {@code docker} stand-in on PATH that runs the
  *       container's argv locally; DeleteInstances kills the group;
- *   <li>Cloud Assistant: RunCommand runs the script as a real local process and DescribeInvocationResults reports
- *       its output and exit code;
+ *   <li>DescribeInstances pages by PageNumber and PageSize (10 by default, at most 100), with TotalCount;
+ *   <li>Cloud Assistant: RunCommand runs the script as a real local process on each of its instances (at most
+ *       {@value #MAX_COMMAND_INSTANCES}; one that is not running fails the whole call) and DescribeInvocationResults
+ *       reports each instance's output and exit code, by InvokeId (and InstanceId), paged by PageNumber and PageSize
+ *       (10 by default, at most {@value #MAX_INVOCATION_PAGE});
  *   <li>DescribePrice from a fixture table, in a currency the test picks.
  * </ul>
  *
@@ -72,6 +75,10 @@ final class EcsStub implements AutoCloseable {
   static final String ZONE = "cn-hangzhou-i";
   /** The one snapshot the stub's region has. */
   static final String SNAPSHOT = "s-stubdata01";
+  /** The most instances one RunCommand may name here (the adapter's assumption of ECS's limit: unverified). */
+  static final int MAX_COMMAND_INSTANCES = 50;
+  /** The largest PageSize of DescribeInvocationResults (unverified). */
+  static final int MAX_INVOCATION_PAGE = 50;
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final DateTimeFormatter ECS_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'")
@@ -123,10 +130,15 @@ final class EcsStub implements AutoCloseable {
     }
   }
 
-  /** One Cloud Assistant invocation. */
+  /** One Cloud Assistant invocation: one run of its script on each of its instances. */
   static final class Invocation {
     final String invokeId = "t-stub" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     final String commandId = "c-stub" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    final List<Run> runs = new CopyOnWriteArrayList<>();
+  }
+
+  /** The run of an invocation's script on one instance. */
+  static final class Run {
     final String instanceId;
     final Instant started = Instant.now();
     final StringBuffer output = new StringBuffer();
@@ -134,7 +146,7 @@ final class EcsStub implements AutoCloseable {
     volatile Integer exitCode;
     volatile Instant finished;
 
-    Invocation(String instanceId) {
+    Run(String instanceId) {
       this.instanceId = instanceId;
     }
   }
@@ -235,6 +247,39 @@ final class EcsStub implements AutoCloseable {
     }
   }
 
+  /**
+   * Puts an instance with {@code tags} (an ecs.gn7i-c8g1.2xlarge in the stub's vSwitch) into the ledger as if
+   * RunInstances had made it, whose UserData has not run yet: it comes up (Pending, then Running) without a process,
+   * and Cloud Assistant finds no container on it. For tests that need many instances and none of their work.
+   */
+  Instance addUnbooted(Map<String, String> tags) {
+    String id = "i-stub" + String.format("%08d", ids.incrementAndGet());
+    Map<String, String> request = Map.of("InstanceType", "ecs.gn7i-c8g1.2xlarge", "InstanceName",
+        tags.getOrDefault("gpucompute.io/workload", id), "SecurityGroupId", SECURITY_GROUP, "VSwitchId", VSWITCH,
+        "ZoneId", ZONE, "RegionId", REGION);
+    try {
+      Instance instance = new Instance(id, null, request, Map.copyOf(tags), "", Files.createDirectory(root.resolve(id)));
+      instances.add(instance);
+      return instance;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Releases an instance as DeleteInstances does (or someone in ECS's console): it is gone, with its processes. */
+  void release(Instance instance) {
+    instance.released = true;
+    instance.status = "Stopped";
+    if (instance.processGroup > 0) {
+      ProcessGroups.kill(instance.processGroup);
+    }
+  }
+
+  /** Cloud Assistant runs not finished yet. */
+  long commandsRunning() {
+    return invocations.values().stream().flatMap(i -> i.runs.stream()).filter(r -> r.finished == null).count();
+  }
+
   /** Tag-filtered DescribeInstances misses instances younger than {@code calls} such calls (index lag). */
   void setTagIndexLag(int calls) {
     tagIndexLag = calls;
@@ -288,12 +333,12 @@ final class EcsStub implements AutoCloseable {
         ProcessGroups.kill(instance.processGroup);
       }
     }
-    invocations.values().forEach(inv -> {
-      if (inv.process != null) {
-        inv.process.descendants().forEach(ProcessHandle::destroyForcibly);
-        inv.process.destroyForcibly();
+    invocations.values().forEach(inv -> inv.runs.forEach(run -> {
+      if (run.process != null) {
+        run.process.descendants().forEach(ProcessHandle::destroyForcibly);
+        run.process.destroyForcibly();
       }
-    });
+    }));
     threads.shutdownNow();
     deleteTree(root);
   }
@@ -424,10 +469,17 @@ final class EcsStub implements AutoCloseable {
       }
       matched.add(instance);
     }
+    int pageSize = intParam(params, "PageSize", 10);
+    int pageNumber = intParam(params, "PageNumber", 1);
+    if (pageSize < 1 || pageSize > 100 || pageNumber < 1) {
+      violations.add("DescribeInstances with PageSize " + pageSize + ", PageNumber " + pageNumber);
+      return error(400, "InvalidParameter", "The specified parameter PageSize or PageNumber is not valid.");
+    }
     ObjectNode body = ok();
-    body.put("TotalCount", matched.size()).put("PageNumber", 1).put("PageSize", 100).put("NextToken", "");
+    body.put("TotalCount", matched.size()).put("PageNumber", pageNumber).put("PageSize", pageSize)
+        .put("NextToken", "");
     ArrayNode list = body.putObject("Instances").putArray("Instance");
-    for (Instance instance : matched) {
+    for (Instance instance : page(matched, pageNumber, pageSize)) {
       // Pending until described once, then Running: the boot as the adapter sees it.
       String status = instance.status;
       if ("Pending".equals(status)) {
@@ -552,82 +604,116 @@ final class EcsStub implements AutoCloseable {
       }
       found.add(instance);
     }
-    for (Instance instance : found) {
-      instance.released = true;
-      instance.status = "Stopped";
-      if (instance.processGroup > 0) {
-        ProcessGroups.kill(instance.processGroup);
-      }
-    }
+    found.forEach(this::release);
     return new Answer(200, ok());
   }
 
   private Answer runCommand(Map<String, String> params) {
     List<String> targets = indexedValues(params, "InstanceId.");
-    if (targets.size() != 1 || !"RunShellScript".equals(params.get("Type")) || !params.containsKey("CommandContent")) {
+    if (targets.isEmpty() || targets.size() > MAX_COMMAND_INSTANCES || targets.size() != Set.copyOf(targets).size()
+        || !"RunShellScript".equals(params.get("Type")) || !params.containsKey("CommandContent")) {
       violations.add("RunCommand with " + targets + ", Type " + params.get("Type"));
       return error(400, "InvalidParameter", "The specified parameter is not valid.");
     }
-    Instance instance = instances.stream().filter(i -> i.id.equals(targets.get(0)) && i.live()).findFirst()
-        .orElse(null);
-    if (instance == null) {
-      return error(404, "InvalidInstance.NotFound", "The specified instance does not exist.");
-    }
-    if (!"Running".equals(instance.status)) {
-      return error(400, "InstanceNotRunning", "The specified instance is not running.");
+    List<Instance> found = new ArrayList<>();
+    for (String target : targets) {
+      Instance instance = instances.stream().filter(i -> i.id.equals(target) && i.live()).findFirst().orElse(null);
+      if (instance == null) {
+        return error(404, "InvalidInstance.NotFound", "The specified instance does not exist.");
+      }
+      if (!"Running".equals(instance.status)) {
+        return error(400, "InstanceNotRunning", "The specified instance is not running.");
+      }
+      found.add(instance);
     }
     String content = params.get("CommandContent");
     if ("Base64".equals(params.get("ContentEncoding"))) {
       content = new String(Base64.getDecoder().decode(content), StandardCharsets.UTF_8);
     }
-    Invocation invocation = new Invocation(instance.id);
+    Invocation invocation = new Invocation();
     invocations.put(invocation.invokeId, invocation);
-    try {
-      ProcessBuilder builder = new ProcessBuilder("bash", "-c", content).redirectErrorStream(true);
-      environment(builder, instance);
-      Process process = builder.start();
-      process.getOutputStream().close();
-      invocation.process = process;
-      threads.submit(() -> {
-        try {
-          invocation.output.append(new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-          invocation.exitCode = process.waitFor();
-        } catch (IOException | InterruptedException e) {
-          invocation.exitCode = 137;
-        }
-        invocation.finished = Instant.now();
-      });
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    for (Instance instance : found) {
+      invocation.runs.add(run(instance, content));
     }
     ObjectNode body = ok();
     body.put("CommandId", invocation.commandId).put("InvokeId", invocation.invokeId);
     return new Answer(200, body);
   }
 
+  /** Runs {@code script} on {@code instance} as Cloud Assistant would: a local bash process with its environment. */
+  private Run run(Instance instance, String script) {
+    Run run = new Run(instance.id);
+    try {
+      ProcessBuilder builder = new ProcessBuilder("bash", "-c", script).redirectErrorStream(true);
+      environment(builder, instance);
+      Process process = builder.start();
+      process.getOutputStream().close();
+      run.process = process;
+      threads.submit(() -> {
+        try {
+          run.output.append(new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+          run.exitCode = process.waitFor();
+        } catch (IOException | InterruptedException e) {
+          run.exitCode = 137;
+        }
+        run.finished = Instant.now();
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return run;
+  }
+
   private Answer describeInvocationResults(Map<String, String> params) {
+    int pageSize = intParam(params, "PageSize", 10);
+    int pageNumber = intParam(params, "PageNumber", 1);
+    if (pageSize < 1 || pageSize > MAX_INVOCATION_PAGE || pageNumber < 1) {
+      violations.add("DescribeInvocationResults with PageSize " + pageSize + ", PageNumber " + pageNumber);
+      return error(400, "InvalidParameter", "The specified parameter PageSize or PageNumber is not valid.");
+    }
     Invocation invocation = invocations.get(params.getOrDefault("InvokeId", ""));
+    List<Run> matched = invocation == null ? List.of() : invocation.runs.stream()
+        .filter(run -> !params.containsKey("InstanceId") || run.instanceId.equals(params.get("InstanceId"))).toList();
     ObjectNode body = ok();
     ObjectNode wrapper = body.putObject("Invocation");
     ArrayNode results = wrapper.putObject("InvocationResults").putArray("InvocationResult");
-    if (invocation != null && (!params.containsKey("InstanceId") || invocation.instanceId.equals(params.get("InstanceId")))) {
-      boolean done = invocation.finished != null;
-      String output = invocation.output.toString();
+    for (Run run : page(matched, pageNumber, pageSize)) {
+      boolean done = run.finished != null;
+      String output = run.output.toString();
       ObjectNode result = results.addObject();
       result.put("CommandId", invocation.commandId).put("InvokeId", invocation.invokeId)
-          .put("InstanceId", invocation.instanceId).put("InvokeRecordStatus", done ? "Finished" : "Running")
-          .put("InvocationStatus", done ? (invocation.exitCode == 0 ? "Success" : "Failed") : "Running")
+          .put("InstanceId", run.instanceId).put("InvokeRecordStatus", done ? "Finished" : "Running")
+          .put("InvocationStatus", done ? (run.exitCode == 0 ? "Success" : "Failed") : "Running")
           .put("Output", "PlainText".equals(params.get("ContentEncoding")) ? output
               : Base64.getEncoder().encodeToString(output.getBytes(StandardCharsets.UTF_8)))
           .put("Dropped", 0).put("ErrorCode", "").put("ErrorInfo", "")
-          .put("StartTime", ECS_TIME.format(invocation.started)).put("Repeats", 1).put("Username", "root");
+          .put("StartTime", ECS_TIME.format(run.started)).put("Repeats", 1).put("Username", "root");
       if (done) {
-        result.put("ExitCode", invocation.exitCode).put("FinishedTime", ECS_TIME.format(invocation.finished));
+        result.put("ExitCode", run.exitCode).put("FinishedTime", ECS_TIME.format(run.finished));
       }
       result.putObject("Tags").putArray("Tag");
     }
-    wrapper.put("PageSize", 10).put("PageNumber", 1).put("TotalCount", results.size());
+    wrapper.put("PageSize", pageSize).put("PageNumber", pageNumber).put("TotalCount", matched.size());
     return new Answer(200, body);
+  }
+
+  /** Page {@code number} (from 1) of {@code items}, {@code size} a page. */
+  private static <T> List<T> page(List<T> items, int number, int size) {
+    long from = (long) (number - 1) * size;
+    return from >= items.size() ? List.of() : items.subList((int) from, (int) Math.min(items.size(), from + size));
+  }
+
+  /** An integer parameter, {@code otherwise} when it is absent, -1 when it is not a number. */
+  private static int intParam(Map<String, String> params, String name, int otherwise) {
+    String value = params.get(name);
+    if (value == null) {
+      return otherwise;
+    }
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   private Answer describePrice(Map<String, String> params) {

@@ -31,6 +31,12 @@ public abstract class KubernetesJobsContractTest extends GpuProviderContractTest
     return "A100";
   }
 
+  /** Jobs and their pods are listed by label, a page at a time. */
+  @Override
+  protected boolean observesInBulk() {
+    return true;
+  }
+
   @Override
   protected int workloadsStartedFor(WorkloadKey key) {
     return jobs().jobsCreated(key.workloadName());

@@ -48,6 +48,12 @@ class RunPodPodProviderContractTest extends GpuProviderContractTest {
     return "A100";
   }
 
+  /** One {@code myself { pods }} query for all pods, then the log of each started one. */
+  @Override
+  protected boolean observesInBulk() {
+    return true;
+  }
+
   @Override
   protected int workloadsStartedFor(WorkloadKey key) {
     return runpod.stub().podsNamed(key.workloadName()).size();

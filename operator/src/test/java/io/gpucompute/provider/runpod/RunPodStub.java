@@ -303,6 +303,25 @@ public final class RunPodStub implements AutoCloseable {
     }
   }
 
+  /**
+   * Puts a pod named {@code name} (one A100 on the secure cloud) into the ledger as if it had been deployed, whose
+   * host is still pulling the image: RUNNING at RunPod, its container not started ({@code runtime} null), so it runs
+   * no process. For tests that need many pods and none of their work.
+   */
+  Pod addPulling(String name) {
+    ObjectNode input = JSON.createObjectNode().put("name", name).put("gpuTypeId", "NVIDIA A100 80GB PCIe")
+        .put("gpuCount", 1).put("cloudType", "SECURE");
+    String id = String.format("stubpod%06d", ids.incrementAndGet());
+    Pod pod = new Pod(id, name, input, Map.of("RUNPOD_POD_ID", id), new BigDecimal("1.64"));
+    pods.put(id, pod);
+    return pod;
+  }
+
+  /** Terminates a pod as someone would in RunPod's console. */
+  void terminateOutside(Pod pod) {
+    terminate(pod);
+  }
+
   /** Whether the pod-log API exists (404 for every pod when not). */
   void setLogsAvailable(boolean available) {
     logsAvailable = available;
@@ -593,6 +612,11 @@ public final class RunPodStub implements AutoCloseable {
               .putArray("env");
           p.env.forEach((k, v) -> env.add(k + "=" + v));
         }
+      }
+      case "MyPodsObserved" -> {
+        expectDocument(document, "query MyPodsObserved {", "myself { pods {", "desiredStatus", "podType", "runtime");
+        ArrayNode list = data.putObject("myself").putArray("pods");
+        livePods().forEach(p -> list.add(podJson(p)));
       }
       case "Pod" -> {
         expectDocument(document, "query Pod($podId: String!)", "pod(input: {podId: $podId})", "desiredStatus",
