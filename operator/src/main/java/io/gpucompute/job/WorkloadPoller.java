@@ -35,10 +35,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>What a round compares is a 64-bit digest of each observation (state, exit code, id, message, log tail), not
  * the observation, so the poller's memory does not grow with the log tails of thousands of workloads. A job woken for
- * a pending or running workload of an adapter that observes one by one decides from the observation that woke it
- * ({@link #take}), which is what its own observe would say, so its reconcile costs no second provider call. A job
- * woken for a finished workload, or by an adapter that observes in bulk (whose listings leave the logs out), observes
- * the workload again on its own, logs included.
+ * a pending or running workload of an adapter that {@link GpuProvider#observesAllInFull observes all in full} decides
+ * from the observation that woke it ({@link #take}), which is what its own observe would say, so its reconcile costs
+ * no second provider call. A job woken for a finished workload, or by an adapter whose listings leave the logs out,
+ * observes the workload again on its own, logs included.
  */
 final class WorkloadPoller implements AutoCloseable {
 
@@ -152,7 +152,7 @@ final class WorkloadPoller implements AutoCloseable {
     Map<WorkloadKey, Observation> observed;
     long started = System.nanoTime();
     // Only an observation as observe makes it (with the logs) may stand in for the reconcile's own.
-    boolean complete = !provider.observesInBulk();
+    boolean complete = provider.observesAllInFull();
     try {
       observed = provider.observeAll(workloads.stream()
           .map(h -> new GpuProvider.WorkloadRef(h.key(), externalId(h.job()))).toList());

@@ -93,6 +93,15 @@ public interface GpuProvider extends AutoCloseable {
   }
 
   /**
+   * Whether {@link #observeAll} says of each workload all that {@link #observe(WorkloadKey, String)} says, its log
+   * tail included, so a job may decide from it without observing again. True where observeAll loops over observe;
+   * an adapter whose listings leave the logs out says false.
+   */
+  default boolean observesAllInFull() {
+    return !observesInBulk();
+  }
+
+  /**
    * Stops the workload for {@code key} and releases everything it holds (GPUs, instances, pods), so billing
    * stops. A no-op when there is nothing: safe to call again after a crash or for a key never submitted.
    */

@@ -80,6 +80,11 @@ public abstract class InterceptingProvider implements GpuProvider {
   }
 
   @Override
+  public boolean observesAllInFull() {
+    return delegate.observesAllInFull();
+  }
+
+  @Override
   public void cancel(WorkloadKey key) throws ProviderException {
     intercept("cancel", () -> {
       delegate.cancel(key);

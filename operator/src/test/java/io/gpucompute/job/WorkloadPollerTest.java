@@ -26,12 +26,19 @@ class WorkloadPollerTest {
   private static final class Table extends QuietProvider {
     final Map<WorkloadKey, Observation> now = new ConcurrentHashMap<>();
     boolean bulk = true;
+    /** In bulk, with the logs: its answers are what observe says. */
+    boolean inFull;
     boolean down;
     int rounds;
 
     @Override
     public boolean observesInBulk() {
       return bulk;
+    }
+
+    @Override
+    public boolean observesAllInFull() {
+      return inFull || !bulk;
     }
 
     @Override
@@ -175,6 +182,18 @@ class WorkloadPollerTest {
 
     assertThat(woken).containsExactly("a");
     assertThat(poller.take(WorkloadSpecs.key(a, 1))).isEmpty();
+  }
+
+  @Test
+  void anObservationInBulkThatIsObservesOwnIsHandedOver() {
+    provider.inFull = true;
+    GpuJob a = job("a");
+    provider.now.put(WorkloadSpecs.key(a, 1), running("line 1"));
+
+    poller.poll(provider, held());
+
+    assertThat(woken).containsExactly("a");
+    assertThat(poller.take(WorkloadSpecs.key(a, 1))).contains(running("line 1"));
   }
 
   @Test

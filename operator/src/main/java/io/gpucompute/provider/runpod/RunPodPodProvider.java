@@ -141,11 +141,12 @@ final class RunPodPodProvider implements GpuProvider {
   /**
    * One {@code myself { pods }} query for all of {@code workloads}, whatever their number, with the fields
    * {@link #observe} reads of each pod; each workload's pod is found as observe finds it (the pod id this adapter
-   * knows, else the pod named after the workload), and a workload without one is NOT_FOUND. Then, as observe does,
+   * knows, else the pod named after the workload); a workload missing from the list is observed on its own
+   * ({@link #observe}: one more call, NOT_FOUND when RunPod does not know its pod either). Then, as observe does,
    * the log of each pod that has started is read: RunPod shows no exit code, so only the run-once wrapper's exit line
    * in the log tells that the command ended. That read is one call per started pod, and a pod whose read failed is
-   * left out. The log tail of a pending or running pod is left out of its observation
-   * ({@link Observation#withoutLogTailWhileHeld}); a finished pod's observation is observe's.
+   * left out. Each observation is observe's, log tail included ({@link #observesAllInFull}), so a job woken by a
+   * change decides from it without a second call.
    *
    * @throws ProviderException when the pods could not be listed
    */
@@ -171,17 +172,11 @@ final class RunPodPodProvider implements GpuProvider {
         known = named.map(RunPodGraphQl.PodSummary::id).orElse(null);
       }
       JsonNode pod = known == null ? null : byId.get(known);
-      if (pod == null) {
-        if (known != null) {
-          podIds.remove(key, known);
-        }
-        observed.put(key, Observation.notFound());
-        continue;
-      }
       try {
-        observed.put(key, verdict(key, pod).withoutLogTailWhileHeld());
+        // Missing from the list: asked on its own, so a list that lags behind a pod just made cannot lose it.
+        observed.put(key, pod == null ? observe(key) : verdict(key, pod));
       } catch (ProviderException e) {
-        log.debug("workload {}: reading the log of RunPod pod {} failed: {}; observed again next round", key, known,
+        log.debug("workload {}: observing RunPod pod {} failed: {}; observed again next round", key, known,
             e.getMessage());
       }
     }
@@ -190,6 +185,12 @@ final class RunPodPodProvider implements GpuProvider {
 
   @Override
   public boolean observesInBulk() {
+    return true;
+  }
+
+  /** The bulk observation reads the logs that observe reads: a job woken by it need not observe again. */
+  @Override
+  public boolean observesAllInFull() {
     return true;
   }
 
