@@ -235,7 +235,7 @@ class OidcSignInIT {
   @Test
   void anExpiredTokenIsRefused() {
     List<String> shortLived = new ArrayList<>(setupArguments);
-    shortLived.addAll(List.of("--token-lifespan-seconds", "15"));
+    shortLived.addAll(List.of("--token-lifespan-seconds", "6"));
     assertThat(runSetup(shortLived)).contains("updated client kubernetes");
     String token;
     try {
@@ -244,7 +244,7 @@ class OidcSignInIT {
       assertThat(runSetup(setupArguments)).contains("updated client kubernetes");
     }
     Instant expiry = Instant.ofEpochSecond(Long.parseLong(claim(token, "exp")));
-    assertThat(expiry).isBefore(Instant.now().plusSeconds(16));
+    assertThat(expiry).isBefore(Instant.now().plusSeconds(7));
 
     try (KubernetesClient alice = cluster.newClientWithToken(token)) {
       if (Instant.now().isBefore(expiry.minusSeconds(2))) {
