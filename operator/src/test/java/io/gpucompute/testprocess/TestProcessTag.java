@@ -10,7 +10,7 @@ import java.util.Map;
  */
 public final class TestProcessTag {
 
-  /** The test run a process belongs to: the build directory of the module under test. */
+  /** The test run a process belongs to: the build directory of the module under test (and the JVM's fork number). */
   public static final String RUN = "GPUCOMPUTE_TEST_RUN";
   /** What the process is, for the message when one is left running: {@code runpod-stub}, {@code keycloak}, ... */
   public static final String WHAT = "GPUCOMPUTE_TEST_PROCESS";
