@@ -71,8 +71,11 @@ public record PlacementOutcome(ProviderView provider, Admission admission, Choic
       Option best = ranking.options().get(0);
       Admission wait = answers.getOrDefault(best, Admission.NOT_ASKED);
       if (wait instanceof Admission.Waiting waiting && ranking.options().size() > 1) {
+        boolean allBusy = ranking.options().stream().allMatch(o -> answers.get(o) instanceof Admission.Waiting w
+            && w.reason() == JobReason.GPUS_BUSY);
         wait = new Admission.Waiting(waiting.position(), waiting.reason(), waiting.message() + " (the best of "
-            + ranking.options().size() + " options; every one is busy)");
+            + ranking.options().size() + " options; " + (allBusy ? "every one is busy" : "none can start it now")
+            + ")");
       }
       return new PlacementOutcome(pricedAs(best, views), wait, null, null);
     }

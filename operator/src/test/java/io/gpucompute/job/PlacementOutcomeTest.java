@@ -102,6 +102,22 @@ class PlacementOutcomeTest {
   }
 
   @Test
+  void aJobThatWaitsForItsBudgetIsNotSaidToWaitForBusyGpus() {
+    Ranking ranking = Placement.rank(ON_DEMAND, List.of(ready("a", 0, "3"), ready("b", 1, "1")), NOW);
+    Admission.Waiting overBudget = new Admission.Waiting(0, JobReason.BUDGET_EXCEEDED,
+        "GpuBudget team has 0.50 USD left");
+
+    PlacementOutcome outcome = PlacementOutcome.of(ranking, answers(ranking, overBudget, FULL), views("a", "b"), 2,
+        PlacementStrategy.Cheapest, NOW);
+
+    assertThat(outcome.admission()).isInstanceOfSatisfying(Admission.Waiting.class, w -> {
+      assertThat(w.reason()).isEqualTo(JobReason.BUDGET_EXCEEDED);
+      assertThat(w.message())
+          .isEqualTo("GpuBudget team has 0.50 USD left (the best of 2 options; none can start it now)");
+    });
+  }
+
+  @Test
   void whenEveryCandidateIsSkippedTheJobWaitsForTheFirstSkipToPass() {
     Instant soon = NOW.plusSeconds(30);
     Ranking ranking = Placement.rank(ON_DEMAND, List.of(stockedOut("a", 0, "1", NOW.plusSeconds(90)),
