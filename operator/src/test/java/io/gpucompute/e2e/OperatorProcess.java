@@ -156,6 +156,16 @@ public final class OperatorProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** Whether the process has exited or exits within {@code grace}. */
+  public boolean exitsWithin(Duration grace) {
+    try {
+      return process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return !process.isAlive();
+    }
+  }
+
   /** When the process was started. */
   public Instant startedAt() {
     return startedAt;

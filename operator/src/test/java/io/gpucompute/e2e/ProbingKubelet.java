@@ -14,6 +14,9 @@ import java.util.TreeSet;
  */
 final class ProbingKubelet {
 
+  /** How long a process whose probe failed may take to exit, for the failure to be its exit. */
+  private static final Duration EXITING = Duration.ofSeconds(2);
+
   private final Replicas replicas;
   private final List<String> names;
   private final Duration initialDelay;
@@ -38,7 +41,8 @@ final class ProbingKubelet {
       }
       if (Duration.between(replica.startedAt(), Instant.now()).compareTo(initialDelay) >= 0) {
         int live = replica.status("/healthz");
-        if (live != 200 && replica.alive()) { // not a process that was just exiting: that is an exit
+        // A probe that fails as the process exits (its sockets close first) is an exit, restarted at the next probe.
+        if (live != 200 && !replica.exitsWithin(EXITING)) {
           livenessFailures.add(name + " (pid " + replica.pid() + ") /healthz -> " + live + " at " + Instant.now());
         }
       }
