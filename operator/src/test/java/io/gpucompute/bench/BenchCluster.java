@@ -39,7 +39,7 @@ final class BenchCluster implements AutoCloseable {
 
   /**
    * Starts a control plane and the operator for {@code scenario}; {@code operatorEnvironment} adds to (or overrides)
-   * the operator's environment: the Local state directory, no nvidia-smi, the health server on loopback.
+   * the operator's environment: Local enabled, its state directory, no nvidia-smi, the health server on loopback.
    */
   static BenchCluster start(String scenario, Map<String, String> operatorEnvironment) {
     return start(scenario, operatorEnvironment, Map.of());
@@ -62,6 +62,8 @@ final class BenchCluster implements AutoCloseable {
         Duration.ofMinutes(5), controlPlaneEnvironment);
     Map<String, String> env = new LinkedHashMap<>();
     env.put("GPUCOMPUTE_STATE_DIR", dir.resolve("local-state").toString());
+    // The scenarios run on Local ProviderConfigs, which the operator serves only when told to.
+    env.put("GPUCOMPUTE_LOCAL_PROVIDER_ENABLED", "true");
     env.put("GPUCOMPUTE_NVIDIA_SMI", OperatorProcess.NO_NVIDIA_SMI);
     env.put("GPUCOMPUTE_HEALTH_BIND_ADDRESS", "127.0.0.1");
     env.put("GPUCOMPUTE_LOG_LEVEL", "WARN");
