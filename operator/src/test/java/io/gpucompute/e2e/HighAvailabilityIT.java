@@ -121,7 +121,6 @@ class HighAvailabilityIT {
     await("8 of the DAG's tasks succeeded").atMost(WAIT).pollInterval(POLL).until(() -> succeededTasks("wide") >= 8);
     Instant killed = Instant.now();
     a.sigkill();
-    Instant dead = Instant.now(); // sigkill returns once the process has exited
 
     lease.awaitHolder("replica-b", WAIT);
     Duration takeOver = Duration.between(killed, lease.acquiredBy("replica-b").orElseThrow());
@@ -132,8 +131,10 @@ class HighAvailabilityIT {
 
     assertThat(starts.countsByJob()).as("each task's workload started exactly once")
         .isEqualTo(WorkloadStarts.ones(tasks.stream().map(t -> "wide-" + t).toList()));
-    assertThat(starts.by("replica-a")).as("tasks replica-a started, before it died").isNotEmpty()
-        .allSatisfy(s -> assertThat(s.at()).isBefore(dead));
+    // Attributed by replica-a's own log of its launches, written while it lived. The times are the workloads' own
+    // (a Local workload outlives the JVM that launched it), so one launched just before the kill may record a later
+    // instant: they are not compared with the kill.
+    assertThat(starts.by("replica-a")).as("tasks replica-a launched before it was killed").isNotEmpty();
     assertThat(starts.by("replica-b")).as("tasks the new leader started").isNotEmpty();
     assertThat(client.resources(GpuJob.class).inNamespace(jobs).list().getItems())
         .allSatisfy(job -> assertThat(job.getStatus().getAttempts()).as(job.getMetadata().getName()).isEqualTo(1));
