@@ -272,15 +272,19 @@ class GpuDagMockServerTest {
     Files.createDirectories(runs);
     // Each run of a task appends a line to a file named after it.
     String record = "echo run >> " + runs + "/";
+    // The b tasks run until the test opens the gate, once the operator is down.
+    Path gate = stateDir.resolve("gate");
+    String untilOpen = "; until [ -e " + gate + " ]; do sleep 0.1; done";
     apply("restart", spec -> {},
         task("a", record + "a"),
-        task("b1", record + "b1; sleep 2", "a"),
-        task("b2", record + "b2; sleep 2", "a"),
-        task("b3", record + "b3; sleep 2", "a"),
+        task("b1", record + "b1" + untilOpen, "a"),
+        task("b2", record + "b2" + untilOpen, "a"),
+        task("b3", record + "b3" + untilOpen, "a"),
         task("c", record + "c", "b1", "b2", "b3"));
     awaitDag("restart", status -> status.getCounts().getRunning() == 3);
 
     operator.close();
+    Files.createFile(gate);
     operator = startOperatorOnStateDir();
 
     GpuDag dag = awaitDag("restart", phase(DagPhase.Succeeded));

@@ -97,6 +97,18 @@ class RunPodFaultsIT {
     return "echo run >> " + runs(name);
   }
 
+  /**
+   * A command that waits until the test {@link #open opens} the gate named {@code name}: the test decides when the
+   * workload ends, so no step races a command's own clock on a loaded machine.
+   */
+  private String waitFor(String name) {
+    return "until [ -e " + dir.resolve(name + ".gate") + " ]; do sleep 0.1; done";
+  }
+
+  private void open(String name) throws Exception {
+    Files.createFile(dir.resolve(name + ".gate"));
+  }
+
   private List<String> linesOf(Path file) throws Exception {
     return Files.exists(file) ? Files.readAllLines(file) : List.of();
   }
@@ -154,13 +166,14 @@ class RunPodFaultsIT {
   /** F3: the workload finishes while the operator is down: Succeeded or Failed with its exit code, not run again. */
   @Test
   void f3AWorkloadThatEndsWhileTheOperatorIsDownKeepsItsOutcomeAndIsNotRunAgain() throws Exception {
-    GpuJob ok = job("f3-ok", appendRun("f3-ok") + "; sleep 2", 2);
-    GpuJob bad = job("f3-bad", appendRun("f3-bad") + "; sleep 2; exit 7", 0);
+    GpuJob ok = job("f3-ok", appendRun("f3-ok") + "; " + waitFor("f3"), 2);
+    GpuJob bad = job("f3-bad", appendRun("f3-bad") + "; " + waitFor("f3") + "; exit 7", 0);
     for (String name : List.of("f3-ok", "f3-bad")) {
       fixture.awaitJob(name, "Running", s -> s.getPhase() == JobPhase.Running);
     }
 
     fixture.killOperator();
+    open("f3");
     await("both commands ended at the provider").atMost(WAIT).until(() -> pods(ok).get(0).logLines().stream()
         .anyMatch(l -> l.endsWith("exit-code=0")) && pods(bad).get(0).logLines().stream()
         .anyMatch(l -> l.endsWith("exit-code=7")));
@@ -222,7 +235,7 @@ class RunPodFaultsIT {
     ProviderConfig b = createRunPodConfig(other, otherSpec);
     Path marker = dir.resolve("f5.first-attempt");
     GpuJob job = job("f5", appendRun("f5") + "; if [ -e " + marker + " ]; then exit 0; fi; touch " + marker
-        + "; sleep 3; exit 1", 1);
+        + "; " + waitFor("f5") + "; exit 1", 1);
     fixture.awaitJob("f5", "Running", s -> s.getPhase() == JobPhase.Running);
     String firstUid = client.resources(ProviderConfig.class).withName(config).get().getMetadata().getUid();
 
@@ -234,6 +247,7 @@ class RunPodFaultsIT {
     GpuJob pending = fixture.awaitJob("f5", "saying the change waits", s -> Conditions.find(s.getConditions(),
         JobCondition.RECONCILING).map(c -> JobReason.PROVIDER_CHANGE_PENDING.toString().equals(c.getReason())).orElse(false));
     assertThat(pending.getStatus().getWorkload().getProviderConfigUid()).isEqualTo(firstUid);
+    open("f5");
 
     GpuJob done = fixture.awaitJob("f5", "Succeeded", s -> s.getPhase() == JobPhase.Succeeded);
     assertThat(done.getStatus().getAttempts()).isEqualTo(2);
@@ -365,9 +379,9 @@ class RunPodFaultsIT {
    * the same name with another type, it is another one, with a fresh adapter, and the old job keeps its own.
    */
   @Test
-  void f6AProviderConfigRecreatedUnderItsNameIsAFreshOneAndItsOldJobsKeepTheirOwn() {
+  void f6AProviderConfigRecreatedUnderItsNameIsAFreshOneAndItsOldJobsKeepTheirOwn() throws Exception {
     ProviderConfig before = client.resources(ProviderConfig.class).withName(config).get();
-    GpuJob first = job("f6-first", "sleep 3", 0);
+    GpuJob first = job("f6-first", waitFor("f6"), 0);
     fixture.awaitJob("f6-first", "Running", s -> s.getPhase() == JobPhase.Running);
 
     client.resource(before).delete();
@@ -376,6 +390,7 @@ class RunPodFaultsIT {
       return deleting != null && deleting.getMetadata().getDeletionTimestamp() != null
           && Integer.valueOf(1).equals(deleting.getStatus().getActiveJobs());
     });
+    open("f6");
     GpuJob done = fixture.awaitJob("f6-first", "Succeeded", s -> s.getPhase() == JobPhase.Succeeded);
     await("the ProviderConfig is gone once its job let go").atMost(WAIT)
         .until(() -> client.resources(ProviderConfig.class).withName(config).get() == null);
