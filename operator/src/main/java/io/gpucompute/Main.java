@@ -2,6 +2,7 @@ package io.gpucompute;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.gpucompute.kube.OperatorClientConfig;
 import io.gpucompute.operator.ApiServerWait;
 import io.gpucompute.operator.GpuComputeOperator;
 import io.gpucompute.operator.HealthServer;
@@ -47,7 +48,8 @@ public final class Main {
     Clock clock = Clock.systemUTC();
     Optional<Leadership> leadership = settings.leaseNamespace()
         .map(ns -> new Leadership(LeaseTiming.DEFAULT, clock, Main::haltOnLostLeadership));
-    KubernetesClient client = new KubernetesClientBuilder().withHttpClientBuilderConsumer(http -> leadership.ifPresent(
+    KubernetesClient client = new KubernetesClientBuilder().withConfig(OperatorClientConfig.discovered())
+        .withHttpClientBuilderConsumer(http -> leadership.ifPresent(
         l -> http.addOrReplaceInterceptor("gpucompute-lease-renewals", new LeaseRenewals(
             settings.leaseNamespace().orElseThrow(), GpuComputeOperator.LEASE_NAME, l, clock)))).build();
     Runtime runtime = Runtime.getRuntime();
