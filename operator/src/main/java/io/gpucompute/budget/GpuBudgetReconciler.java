@@ -8,6 +8,7 @@ import io.gpucompute.api.v1alpha1.GpuBudget;
 import io.gpucompute.api.v1alpha1.GpuBudgetStatus;
 import io.gpucompute.api.v1alpha1.GpuJob;
 import io.gpucompute.events.EventRecorder;
+import io.gpucompute.job.GpuJobItemStore;
 import io.gpucompute.status.Conditions;
 import io.gpucompute.status.Timestamps;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -77,6 +78,7 @@ public class GpuBudgetReconciler implements Reconciler<GpuBudget>, Cleaner<GpuBu
     var primary = context.getPrimaryCache();
     jobs = new InformerEventSource<>(InformerEventSourceConfiguration.from(GpuJob.class, GpuBudget.class)
         .withName("budget-jobs")
+        .withItemStore(new GpuJobItemStore())
         .withSecondaryToPrimaryMapper((GpuJob job) -> primary.list(job.getMetadata().getNamespace())
             .map(ResourceID::fromResource).collect(Collectors.toSet()))
         .withOnUpdateFilter(GpuBudgetReconciler::mattersToBudgets)

@@ -9,6 +9,7 @@ import io.gpucompute.api.v1alpha1.GpuDag;
 import io.gpucompute.api.v1alpha1.GpuDagStatus;
 import io.gpucompute.api.v1alpha1.GpuJob;
 import io.gpucompute.events.EventRecorder;
+import io.gpucompute.job.GpuJobItemStore;
 import io.gpucompute.status.Conditions;
 import io.gpucompute.kube.LeanItemStore;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -82,7 +83,7 @@ public class GpuDagReconciler implements Reconciler<GpuDag>, Cleaner<GpuDag> {
     children = new InformerEventSource<>(InformerEventSourceConfiguration
         .from(GpuJob.class, GpuDag.class)
         .withName("dag-children")
-        .withItemStore(new io.gpucompute.job.GpuJobItemStore())
+        .withItemStore(new GpuJobItemStore())
         .withLabelSelector(GpuDag.DAG_LABEL)
         .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(GpuDag.class))
         .withOnUpdateFilter(ChildJobState::mattersToDag)
