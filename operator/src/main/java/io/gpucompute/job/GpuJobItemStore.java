@@ -18,11 +18,44 @@ import java.util.function.UnaryOperator;
  * repeat (condition types, statuses and reasons, namespace, image, GPU type, provider) shared, and those that one job
  * repeats (its message, in its status and in each condition; its timestamps) shared within it. A GpuJob said the same
  * message seven times. The cache holds every GpuJob, so this is most of the operator's memory.
+ *
+ * <p>The GpuJob controller's store also tells its {@link QueueIndex} of each change, so the queues follow the cache.
  */
 public final class GpuJobItemStore extends LeanItemStore<GpuJob> {
 
   /** Shared by every store: the values repeat across controllers too. */
   private static final StringPool SHARED = new StringPool(20_000);
+
+  /** Told of each change, or null. */
+  private final QueueIndex queues;
+
+  /** A store that tells no one of its changes. */
+  public GpuJobItemStore() {
+    this(null);
+  }
+
+  /** A store that tells {@code queues} of each change. */
+  GpuJobItemStore(QueueIndex queues) {
+    this.queues = queues;
+  }
+
+  @Override
+  public GpuJob put(String key, GpuJob job) {
+    GpuJob before = super.put(key, job);
+    if (queues != null) {
+      queues.stored(job);
+    }
+    return before;
+  }
+
+  @Override
+  public GpuJob remove(String key) {
+    GpuJob gone = super.remove(key);
+    if (gone != null && queues != null) {
+      queues.removed(gone);
+    }
+    return gone;
+  }
 
   @Override
   protected void compact(GpuJob job) {

@@ -2,6 +2,7 @@ package io.gpucompute.job;
 
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.gpucompute.admission.AdmissionQueue;
 import io.gpucompute.api.v1alpha1.GpuJob;
 import io.gpucompute.api.v1alpha1.GpuJobStatus;
@@ -21,7 +22,6 @@ import io.gpucompute.provider.SpotRequest;
 import io.gpucompute.provider.WorkloadSpec;
 import io.gpucompute.status.StatusCopies;
 import io.gpucompute.kube.LeanItemStore;
-import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -60,7 +60,7 @@ import org.slf4j.LoggerFactory;
  * class only keeps their order: an attempt's record is written before its submit, and a workload is released only
  * after its outcome was written.
  */
-@ControllerConfiguration(name = GpuJobReconciler.NAME, informer = @Informer(itemStore = GpuJobItemStore.class))
+@ControllerConfiguration(name = GpuJobReconciler.NAME)
 @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES)
 public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, WorkloadListener {
 
@@ -106,6 +106,9 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
   private volatile InformerEventSource<Namespace, GpuJob> namespaces;
   private final JobPlacer placer;
   private final JobQueues queues;
+  /** The queues, filed by the store of this controller's cache ({@link #cacheStore()}). */
+  private final QueueIndex queueIndex = new QueueIndex();
+  private final GpuJobItemStore cacheStore = new GpuJobItemStore(queueIndex);
 
   /**
    * @param providerConfigChanged told the name of a ProviderConfig whose count of active jobs may have changed
@@ -136,7 +139,7 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
     this.clock = clock;
     this.timing = timing;
     this.providerConfigChanged = providerConfigChanged;
-    this.queues = new JobQueues(queue, clock, () -> jobs, () -> namespaces, this::providerConfig,
+    this.queues = new JobQueues(queue, queueIndex, clock, () -> namespaces, this::providerConfig,
         job -> wakeUps.propagateEvent(ResourceID.fromResource(job)));
     this.placer = new JobPlacer(queue, budgets, new JobPlacer.Caches() {
       @Override
@@ -156,8 +159,13 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
       }
 
       @Override
-      public List<GpuJob> jobsInQueue(ProviderConfig config) {
-        return queues.jobsInQueue(config);
+      public long queueFingerprint(ProviderConfig config) {
+        return queues.fingerprint(config);
+      }
+
+      @Override
+      public AdmissionQueue.Snapshot queueSnapshot(ProviderConfig config, Instant now) {
+        return queues.read(config, now).snapshot();
       }
     });
     this.poller = new WorkloadPoller(timing.pollInterval(), this::cachedJobs, this::held,
@@ -190,8 +198,20 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
         .map(provider -> new WorkloadPoller.Held(job, WorkloadSpecs.key(job, status.getAttempts()), provider));
   }
 
+  /**
+   * The store this controller's informer must keep its GpuJobs in: it files them in the queues as they change.
+   * Register the reconciler with {@code withItemStore(reconciler.cacheStore())}.
+   */
+  public ItemStore<GpuJob> cacheStore() {
+    return cacheStore;
+  }
+
   @Override
   public List<EventSource<?, GpuJob>> prepareEventSources(EventSourceContext<GpuJob> context) {
+    if (context.getControllerConfiguration().getInformerConfig().getItemStore() != cacheStore) {
+      throw new IllegalStateException("the GpuJob controller must be registered with withItemStore(cacheStore()): "
+          + "without it no job is ever filed in a queue");
+    }
     context.getPrimaryCache().addIndexer(BY_PROVIDER_CONFIG, JobCandidates::queueKeys);
     context.getPrimaryCache().addIndexer(BY_UID, job -> List.of(job.getMetadata().getUid()));
     this.jobs = context.getPrimaryCache();

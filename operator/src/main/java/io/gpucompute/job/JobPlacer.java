@@ -39,8 +39,11 @@ final class JobPlacer {
     /** The connected provider of the ProviderConfig with that uid. */
     Optional<GpuProvider> provider(String uid);
 
-    /** The cached jobs that may queue on (or hold capacity of) a ProviderConfig. */
-    List<GpuJob> jobsInQueue(ProviderConfig config);
+    /** A number that changes whenever a ProviderConfig or the membership of its queue does. */
+    long queueFingerprint(ProviderConfig config);
+
+    /** A ProviderConfig's queue at {@code now}, as admission plans from it. */
+    AdmissionQueue.Snapshot queueSnapshot(ProviderConfig config, Instant now);
   }
 
   private final AdmissionQueue queue;
@@ -71,12 +74,10 @@ final class JobPlacer {
     Map<Option, Admission> answers = new LinkedHashMap<>();
     for (Option option : ranking.options()) {
       ProviderConfig config = caches.providerConfig(option.candidate().name()).orElseThrow();
-      List<GpuJob> queued = caches.jobsInQueue(config);
       // The plan made for an earlier job is reused while neither the queue's jobs nor its reservations changed.
       // A refused costly option falls through to the next, cheaper or not, as a full queue does.
       Admission answer = budgets.admit(job, option.pricePerHour(), now, () -> queue.admit(option.candidate().name(),
-          JobQueueSnapshot.entry(job), JobQueueSnapshot.fingerprint(config, queued),
-          () -> JobQueueSnapshot.of(config, queued, now), now));
+          JobQueueSnapshot.entry(job), caches.queueFingerprint(config), () -> caches.queueSnapshot(config, now), now));
       answers.put(option, answer);
       if (answer instanceof Admission.Admitted) {
         break;

@@ -2,15 +2,17 @@ package io.gpucompute.job;
 
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.gpucompute.admission.AdmissionQueue;
-import io.gpucompute.api.v1alpha1.GpuJob;
+import io.gpucompute.admission.QueueEntry;
 import io.gpucompute.api.v1alpha1.JobPhase;
 import io.gpucompute.api.v1alpha1.ProviderConfig;
-import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
+import io.gpucompute.api.v1alpha1.GpuJob;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,11 +21,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 
 /**
- * The ProviderConfigs' queues as the GpuJob reconciler sees them, from its informer caches: which cached jobs wait
- * in (or hold capacity of) a queue, and the hand-off that wakes the next jobs the moment capacity is freed.
+ * The ProviderConfigs' queues as the GpuJob reconciler sees them, from the {@link QueueIndex} that follows its cache:
+ * which jobs wait in (or hold capacity of) a queue, and the hand-off that wakes the next jobs the moment capacity is
+ * freed. Reading a queue costs a copy of its members, never a pass over every cached job.
  */
 final class JobQueues {
 
@@ -31,9 +33,17 @@ final class JobQueues {
   static final int FRESH_POSITIONS = 100;
   private static final Duration POSITION_REFRESH = Duration.ofSeconds(1);
 
+  /**
+   * A ProviderConfig's queue at one moment.
+   *
+   * @param waiting the jobs that may start now, in queue order
+   * @param snapshot what admission plans from
+   */
+  record Read(List<QueueIndex.Member> waiting, AdmissionQueue.Snapshot snapshot) {}
+
   private final AdmissionQueue queue;
+  private final QueueIndex index;
   private final Clock clock;
-  private final Supplier<IndexedResourceCache<GpuJob>> jobs;
   private final Supplier<InformerEventSource<Namespace, GpuJob>> namespaces;
   private final Function<String, Optional<ProviderConfig>> providerConfigs;
   private final Consumer<GpuJob> wake;
@@ -41,33 +51,80 @@ final class JobQueues {
   private final Map<String, Instant> positionRefreshes = new ConcurrentHashMap<>();
 
   /**
-   * @param jobs the cache of GpuJobs, indexed by {@link GpuJobReconciler#BY_PROVIDER_CONFIG}; null until started
+   * @param index the queues, as the GpuJob cache's store files them
    * @param namespaces the Namespace informer; null until started
    * @param providerConfigs the cached ProviderConfig of a name
    * @param wake asks for a job to be reconciled
    */
-  JobQueues(AdmissionQueue queue, Clock clock, Supplier<IndexedResourceCache<GpuJob>> jobs,
+  JobQueues(AdmissionQueue queue, QueueIndex index, Clock clock,
       Supplier<InformerEventSource<Namespace, GpuJob>> namespaces,
       Function<String, Optional<ProviderConfig>> providerConfigs, Consumer<GpuJob> wake) {
     this.queue = queue;
+    this.index = index;
     this.clock = clock;
-    this.jobs = jobs;
     this.namespaces = namespaces;
     this.providerConfigs = providerConfigs;
     this.wake = wake;
   }
 
-  /** A ProviderConfig's queue, from the cached jobs that may wait in it or hold capacity on it. */
-  List<GpuJob> jobsInQueue(ProviderConfig config) {
-    var cache = jobs.get();
-    if (cache == null) {
-      return List.of();
+  /**
+   * A number that changes (but for a 2^-64 chance) whenever {@code config} or the membership of its queue changes:
+   * read in constant time, so that a plan can be reused while it stays the same.
+   */
+  long fingerprint(ProviderConfig config) {
+    return mix(index.version(config.getMetadata().getName())) + 31 * mix(index.version(JobCandidates.ANY))
+        + mix(String.valueOf(config.getMetadata().getResourceVersion()).hashCode());
+  }
+
+  /** SplitMix64's finalizer: spreads the bits of {@code x} over the whole long. */
+  private static long mix(long x) {
+    long z = x + 0x9E3779B97F4A7C15L;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
+  /**
+   * {@code config}'s queue at {@code now}: the jobs filed under its name or {@link JobCandidates#ANY} that may wait
+   * there now (their {@code retryAfter} passed, and {@link JobCandidates#mayQueueOn}), and those holding its capacity.
+   */
+  Read read(ProviderConfig config, Instant now) {
+    QueueIndex.Contents own = index.contents(config.getMetadata().getName());
+    QueueIndex.Contents any = index.contents(JobCandidates.ANY);
+    Map<String, Optional<Map<String, String>>> labelsByNamespace = new HashMap<>();
+    List<QueueIndex.Member> waiting = new ArrayList<>(own.waiting().size() + any.waiting().size());
+    for (QueueIndex.Member member : inOrder(own.waiting(), any.waiting())) {
+      GpuJob job = member.job();
+      if ((member.retryAfter() == null || !now.isBefore(member.retryAfter()))
+          && JobCandidates.mayQueueOn(job, config, labelsByNamespace.computeIfAbsent(job.getMetadata().getNamespace(),
+              this::namespaceLabels).orElse(null))) {
+        waiting.add(member);
+      }
     }
-    String name = config.getMetadata().getName();
-    return Stream.concat(cache.byIndex(GpuJobReconciler.BY_PROVIDER_CONFIG, name).stream(),
-            cache.byIndex(GpuJobReconciler.BY_PROVIDER_CONFIG, JobCandidates.ANY).stream())
-        .filter(j -> JobQueueSnapshot.isActive(j) || JobCandidates.mayQueueOn(j, config, namespaceLabels(j)))
-        .toList();
+    List<QueueEntry> active = own.active().stream().map(QueueIndex.Member::entry).toList();
+    return new Read(waiting, new AdmissionQueue.Snapshot(waiting.stream().map(QueueIndex.Member::entry).toList(),
+        active, JobQueueSnapshot.capacity(config)));
+  }
+
+  /** Two lists in queue order merged into one. */
+  private static List<QueueIndex.Member> inOrder(List<QueueIndex.Member> a, List<QueueIndex.Member> b) {
+    if (b.isEmpty()) {
+      return a;
+    }
+    if (a.isEmpty()) {
+      return b;
+    }
+    List<QueueIndex.Member> merged = new ArrayList<>(a.size() + b.size());
+    int i = 0;
+    int j = 0;
+    while (i < a.size() || j < b.size()) {
+      if (j == b.size() || (i < a.size() && QueueEntry.ORDER.compare(a.get(i).entry(), b.get(j).entry()) <= 0)) {
+        merged.add(a.get(i++));
+      } else {
+        merged.add(b.get(j++));
+      }
+    }
+    return merged;
   }
 
   /**
@@ -78,18 +135,18 @@ final class JobQueues {
   void handOff(GpuJob job, String configName) {
     Optional<ProviderConfig> config = providerConfigs.apply(configName);
     queue.freed(configName, JobQueueSnapshot.id(job));
-    if (jobs.get() == null || config.isEmpty()) {
+    if (config.isEmpty()) {
       return;
     }
-    List<GpuJob> ofProvider = jobsInQueue(config.get());
+    Read read = read(config.get(), clock.instant());
     // Only a Queued job waits for capacity; any other waiting job is reconciled anyway and asks the queue then.
-    if (ofProvider.stream().noneMatch(j -> j.getStatus() != null && j.getStatus().getPhase() == JobPhase.Queued)) {
+    if (read.waiting().stream().noneMatch(m -> m.job().getStatus() != null
+        && m.job().getStatus().getPhase() == JobPhase.Queued)) {
       return;
     }
-    Set<String> admissible = Set.copyOf(queue.admissible(configName,
-        JobQueueSnapshot.of(config.get(), ofProvider, clock.instant())));
-    ofProvider.stream().filter(j -> admissible.contains(JobQueueSnapshot.id(j))).forEach(wake);
-    refreshQueuePositions(configName, ofProvider, admissible);
+    Set<String> admissible = Set.copyOf(queue.admissible(configName, read.snapshot()));
+    read.waiting().stream().filter(m -> admissible.contains(m.entry().id())).map(QueueIndex.Member::job).forEach(wake);
+    refreshQueuePositions(configName, read.waiting(), admissible);
   }
 
   /**
@@ -97,22 +154,22 @@ final class JobQueues {
    * queue and not only their own rechecks; at most once a second per queue, and only the first
    * {@link #FRESH_POSITIONS} places (those behind follow at their recheck).
    */
-  private void refreshQueuePositions(String configName, List<GpuJob> ofProvider, Set<String> alreadyWoken) {
+  private void refreshQueuePositions(String configName, List<QueueIndex.Member> waiting, Set<String> alreadyWoken) {
     Instant now = clock.instant();
     Instant last = positionRefreshes.get(configName);
     if (last != null && now.isBefore(last.plus(POSITION_REFRESH))) {
       return;
     }
     positionRefreshes.put(configName, now);
-    ofProvider.stream()
+    waiting.stream().map(QueueIndex.Member::job)
         .filter(j -> j.getStatus() != null && j.getStatus().getQueuePosition() != null
             && j.getStatus().getQueuePosition() <= FRESH_POSITIONS && !alreadyWoken.contains(JobQueueSnapshot.id(j)))
         .forEach(wake);
   }
 
-  private Map<String, String> namespaceLabels(GpuJob job) {
+  private Optional<Map<String, String>> namespaceLabels(String namespace) {
     var cache = namespaces.get();
-    return cache == null ? null : cache.get(new ResourceID(job.getMetadata().getNamespace()))
-        .map(ns -> ns.getMetadata().getLabels()).orElse(null);
+    return cache == null ? Optional.empty() : cache.get(new ResourceID(namespace))
+        .map(ns -> ns.getMetadata().getLabels());
   }
 }

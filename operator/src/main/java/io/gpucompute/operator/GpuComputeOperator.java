@@ -124,7 +124,8 @@ public final class GpuComputeOperator implements AutoCloseable {
     jobReconciler.set(new GpuJobReconciler(providers, new AdmissionQueue(), new WorkloadSpecs(client, installation),
         recorder, clock, settings.timing(), name -> configReconciler.get().jobsChanged(name), metrics, budgets));
     operator.register(configReconciler.get());
-    operator.register(jobReconciler.get(), o -> o.withRetry(new JitteredRetry(settings.timing())));
+    operator.register(jobReconciler.get(), o -> o.withRetry(new JitteredRetry(settings.timing()))
+        .withItemStore(jobReconciler.get().cacheStore()));
     operator.register(new io.gpucompute.dag.GpuDagReconciler(recorder, clock));
     operator.register(new GpuBudgetReconciler(budgets, recorder, clock, job -> jobReconciler.get().wake(job)),
         o -> o.withRetry(new JitteredRetry(settings.timing())));
