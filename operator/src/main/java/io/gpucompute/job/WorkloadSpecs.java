@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.gpucompute.api.v1alpha1.EnvVar;
 import io.gpucompute.api.v1alpha1.GpuJob;
 import io.gpucompute.api.v1alpha1.GpuJobSpec;
+import io.gpucompute.api.v1alpha1.ProviderConfig;
 import io.gpucompute.api.v1alpha1.ResourceRequest;
 import io.gpucompute.api.v1alpha1.SecretKeySelector;
 import io.gpucompute.api.v1alpha1.ImagePullSecret;
@@ -23,6 +24,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Builds the {@link WorkloadSpec} of one attempt, reading the Secrets that env entries and pull secrets reference, and
@@ -59,13 +61,14 @@ public final class WorkloadSpecs {
 
   /**
    * The spec of attempt {@code attempt}, which runs on ProviderConfig {@code providerConfig} (its record's: placement
-   * chose it, or it ran there before a change of spec.providerConfigRef).
+   * chose it, or it ran there before a change of spec.providerConfigRef), as cached; empty when it is gone.
    *
    * @throws ProviderException.InvalidRequest when a referenced Secret or key is missing (reason SecretNotFound), a
    *     pull secret is not one (InvalidPullSecret), a volume is invalid (InvalidVolume) or the log archive's
    *     credentials are missing (LogArchiveUnavailable)
    */
-  public WorkloadSpec build(GpuJob job, int attempt, String providerConfig) throws ProviderException.InvalidRequest {
+  public WorkloadSpec build(GpuJob job, int attempt, Optional<ProviderConfig> providerConfig)
+      throws ProviderException.InvalidRequest {
     GpuJobSpec spec = job.getSpec();
     Map<String, String> env = new LinkedHashMap<>();
     Map<String, Map<String, String>> secrets = new HashMap<>();

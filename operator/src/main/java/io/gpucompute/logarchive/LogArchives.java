@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 
-/** Finds the log archive of a ProviderConfig and reads its credentials Secret, at submit time only. */
+/** Reads the log archive of a ProviderConfig and its credentials Secret, at submit time only. */
 public final class LogArchives {
 
   /** The reason a job is refused for when its ProviderConfig's archive cannot be used. */
@@ -26,19 +26,18 @@ public final class LogArchives {
   }
 
   /**
-   * The archive of ProviderConfig {@code providerConfig}, or empty when it has none (or is gone: the submit then
-   * fails on its own).
+   * The archive of {@code config} (the cached ProviderConfig), or empty when it has none (or is gone: the submit
+   * then fails on its own).
    *
    * @throws ProviderException.InvalidRequest (reason {@value #UNAVAILABLE}) when its credentials Secret or a key of it
    *     is missing, naming the Secret and the key, never a value
    */
-  public Optional<LogArchive> of(String providerConfig) throws ProviderException.InvalidRequest {
-    ProviderConfig config = client.resources(ProviderConfig.class).withName(providerConfig).get();
-    if (config == null || config.getSpec() == null || config.getSpec().getLogArchive() == null) {
+  public Optional<LogArchive> of(Optional<ProviderConfig> config) throws ProviderException.InvalidRequest {
+    if (config.isEmpty() || config.get().getSpec() == null || config.get().getSpec().getLogArchive() == null) {
       return Optional.empty();
     }
-    LogArchiveSpec spec = config.getSpec().getLogArchive();
-    return Optional.of(new LogArchive(spec, keys(providerConfig, spec.getCredentialsSecretRef())));
+    LogArchiveSpec spec = config.get().getSpec().getLogArchive();
+    return Optional.of(new LogArchive(spec, keys(config.get().getMetadata().getName(), spec.getCredentialsSecretRef())));
   }
 
   private LogArchive.Keys keys(String providerConfig, SecretReference ref) throws ProviderException.InvalidRequest {

@@ -11,6 +11,7 @@ import io.gpucompute.api.v1alpha1.ArchivedLog;
 import io.gpucompute.api.v1alpha1.AttemptRecord;
 import io.gpucompute.api.v1alpha1.EmptyDirVolumeSource;
 import io.gpucompute.api.v1alpha1.GpuJob;
+import io.gpucompute.api.v1alpha1.ProviderConfig;
 import io.gpucompute.api.v1alpha1.GpuJobStatus;
 import io.gpucompute.api.v1alpha1.ImagePullSecret;
 import io.gpucompute.api.v1alpha1.LogArchiveSpec;
@@ -30,6 +31,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -45,7 +47,10 @@ class WorkloadSpecsTest {
       throws ProviderException.InvalidRequest {
     GpuJob job = TestResources.shellJob("team-a", "train", "archived", "echo hi", customize);
     job.getMetadata().setUid("0a1b2c3d");
-    return new WorkloadSpecs(client, "installation-1", Clock.fixed(NOW, ZoneOffset.UTC)).build(job, 1, job.getSpec().getProviderConfigRef().getName());
+    ProviderConfig cached = client.resources(ProviderConfig.class).withName(job.getSpec().getProviderConfigRef()
+        .getName()).get();
+    return new WorkloadSpecs(client, "installation-1", Clock.fixed(NOW, ZoneOffset.UTC)).build(job, 1,
+        Optional.ofNullable(cached));
   }
 
   private void dockerConfigSecret(String name, String type, String key) {

@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -54,7 +55,7 @@ class UserDataTest {
 
   @Test
   void rendersAScriptThatRunsTheJobsContainerOnceWithTheNvidiaRuntime() throws ProviderException {
-    WorkloadSpec spec = new WorkloadSpecs(client, null).build(job(), 2, "alibaba");
+    WorkloadSpec spec = new WorkloadSpecs(client, null).build(job(), 2, Optional.empty());
 
     String script = UserData.render(spec);
 
@@ -97,7 +98,7 @@ class UserDataTest {
       job.getSpec().setEnv(List.of(EnvVar.plain("GREETING", "hello"), new EnvVar("HF_TOKEN", null,
           new EnvVarSource(new SecretKeySelector("hf", "token")))));
 
-      assertThatThrownBy(() -> UserData.render(new WorkloadSpecs(cluster.client(), null).build(job, 1, "alibaba")))
+      assertThatThrownBy(() -> UserData.render(new WorkloadSpecs(cluster.client(), null).build(job, 1, Optional.empty())))
           .isInstanceOfSatisfying(ProviderException.InvalidRequest.class,
               e -> assertThat(e.reason()).isEqualTo(UserData.SECRET_ENV_REFUSED))
           .hasMessageContaining("env HF_TOKEN").hasMessageContaining("ecs:DescribeUserData")
