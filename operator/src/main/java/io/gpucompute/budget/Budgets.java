@@ -1,18 +1,17 @@
 package io.gpucompute.budget;
 
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.gpucompute.admission.QueueEntry;
 import io.gpucompute.api.v1alpha1.BudgetEnforcement;
 import io.gpucompute.api.v1alpha1.GpuBudget;
 import io.gpucompute.api.v1alpha1.GpuJob;
 import io.gpucompute.cost.Money;
 import io.gpucompute.job.Admission;
+import io.gpucompute.job.JobCache;
 import io.gpucompute.job.JobQueueSnapshot;
 import io.gpucompute.job.JobReason;
+import io.gpucompute.kube.InformerSync;
 import io.gpucompute.status.Timestamps;
 import io.javaoperatorsdk.operator.api.reconciler.ResourceCache;
-import io.javaoperatorsdk.operator.health.InformerHealthIndicator;
-import io.javaoperatorsdk.operator.health.InformerWrappingEventSourceHealthIndicator;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,7 +29,8 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
- * The GpuBudgets as the operator knows them: the budget controller's caches of GpuBudgets and GpuJobs, and what the
+ * The GpuBudgets as the operator knows them: the budget controller's cache of GpuBudgets, the GpuJob controller's cache
+ * of GpuJobs ({@link JobCache}), and what the
  * jobs admitted a moment ago hold, which their statuses do not show yet. It answers the GpuJob reconciler's
  * {@link BudgetGate} questions from {@link BudgetCount} and {@link BudgetVerdicts}.
  *
@@ -50,10 +50,10 @@ public final class Budgets implements BudgetGate {
   private final Map<String, Admitted> admitted = new ConcurrentHashMap<>();
   private final Map<String, Object> locks = new ConcurrentHashMap<>();
   private volatile ResourceCache<GpuBudget> budgets;
-  private volatile ResourceCache<GpuJob> jobs;
+  private volatile JobCache jobs;
 
-  /** From now on, reads budgets and jobs from these caches (the budget controller's). */
-  void use(ResourceCache<GpuBudget> budgetCache, ResourceCache<GpuJob> jobCache) {
+  /** From now on, reads budgets and jobs from these caches. */
+  void use(ResourceCache<GpuBudget> budgetCache, JobCache jobCache) {
     this.budgets = budgetCache;
     this.jobs = jobCache;
   }
@@ -154,7 +154,7 @@ public final class Budgets implements BudgetGate {
   /** Every job of {@code namespace} in the cache, by uid. */
   Map<String, BudgetedJob> jobsOf(String namespace) {
     Map<String, BudgetedJob> byUid = new LinkedHashMap<>();
-    jobs.list(namespace).forEach(job -> byUid.put(job.getMetadata().getUid(), BudgetedJob.of(job)));
+    jobs.inNamespace(namespace).forEach(job -> byUid.put(job.getMetadata().getUid(), BudgetedJob.of(job)));
     return byUid;
   }
 
@@ -188,7 +188,7 @@ public final class Budgets implements BudgetGate {
   /** The job's place among the namespace's jobs that wait for a budget, by priority then age; 1 is first. */
   private int placeAmongWaiting(GpuJob job, String namespace) {
     QueueEntry own = JobQueueSnapshot.entry(job);
-    long ahead = jobs.list(namespace).filter(Budgets::waitsForBudget).map(JobQueueSnapshot::entry)
+    long ahead = jobs.inNamespace(namespace).filter(Budgets::waitsForBudget).map(JobQueueSnapshot::entry)
         .filter(e -> !e.id().equals(own.id()) && QueueEntry.ORDER.compare(e, own) < 0).count();
     return (int) ahead + 1;
   }
@@ -217,15 +217,8 @@ public final class Budgets implements BudgetGate {
 
   /** Whether the caches are set and filled. */
   boolean synced() {
-    return synced(budgets) && synced(jobs);
-  }
-
-  private static boolean synced(ResourceCache<? extends HasMetadata> cache) {
-    if (!(cache instanceof InformerWrappingEventSourceHealthIndicator<?> informers)) {
-      return cache != null;
-    }
-    return !informers.informerHealthIndicators().isEmpty()
-        && informers.informerHealthIndicators().values().stream().allMatch(InformerHealthIndicator::hasSynced);
+    JobCache jobCache = jobs;
+    return InformerSync.hasSynced(budgets) && jobCache != null && jobCache.synced();
   }
 
   /** For tests: the jobs whose admission holds budget now. */

@@ -9,9 +9,9 @@ import io.gpucompute.api.v1alpha1.GpuBudgetStatus;
 import io.gpucompute.api.v1alpha1.GpuJob;
 import io.gpucompute.events.EventRecorder;
 import io.gpucompute.job.GpuJobItemStore;
+import io.gpucompute.job.JobCache;
 import io.gpucompute.status.Conditions;
 import io.gpucompute.status.Timestamps;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -22,7 +22,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Duration;
@@ -42,8 +42,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Reconciles GpuBudgets: counts the covered jobs ({@link BudgetCount}), writes the status, then the jobs' records of
  * what was counted ({@link Settlement} says why in that order), keeps a finalizer on covered jobs until their cost is
- * counted, and wakes the jobs that wait for the budget when it changes. Each GpuJob event reconciles the budgets of
- * the job's namespace; a budget also wakes at the end of its period.
+ * counted, and wakes the jobs that wait for the budget when it changes. It reads the GpuJob controller's cache
+ * ({@link JobCache}): each change there that matters to budgets reconciles the budgets of the job's namespace; a budget
+ * also wakes at the end of its period.
  */
 @ControllerConfiguration(name = GpuBudgetReconciler.NAME)
 @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES)
@@ -60,32 +61,47 @@ public class GpuBudgetReconciler implements Reconciler<GpuBudget>, Cleaner<GpuBu
   private final Consumer<ResourceID> wakeJob;
   /** What admission last saw of each budget (by uid), so waiting jobs are woken only when it changes. */
   private final Map<String, String> lastSeen = new ConcurrentHashMap<>();
-  private volatile InformerEventSource<GpuJob, GpuBudget> jobs;
+  private final JobCache jobs;
   private volatile JobRecords records;
 
   /**
    * @param wakeJob asks the GpuJob reconciler to look at a job again now (a job waiting for a budget that changed)
+   * @param jobs the GpuJob controller's cache, which this controller reads and follows
    */
-  public GpuBudgetReconciler(Budgets budgets, EventRecorder recorder, Clock clock, Consumer<ResourceID> wakeJob) {
+  public GpuBudgetReconciler(Budgets budgets, EventRecorder recorder, Clock clock, Consumer<ResourceID> wakeJob,
+      JobCache jobs) {
     this.budgets = budgets;
     this.recorder = recorder;
     this.clock = clock;
     this.wakeJob = wakeJob;
+    this.jobs = jobs;
   }
 
   @Override
   public List<EventSource<?, GpuBudget>> prepareEventSources(EventSourceContext<GpuBudget> context) {
     var primary = context.getPrimaryCache();
-    jobs = new InformerEventSource<>(InformerEventSourceConfiguration.from(GpuJob.class, GpuBudget.class)
-        .withName("budget-jobs")
-        .withItemStore(new GpuJobItemStore())
-        .withSecondaryToPrimaryMapper((GpuJob job) -> primary.list(job.getMetadata().getNamespace())
-            .map(ResourceID::fromResource).collect(Collectors.toSet()))
-        .withOnUpdateFilter(GpuBudgetReconciler::mattersToBudgets)
-        .build(), context);
+    var jobChanges = new SimpleInboundEventSource<GpuBudget>("budget-jobs");
+    jobs.listen(new GpuJobItemStore.Listener() {
+      @Override
+      public void stored(GpuJob before, GpuJob now) {
+        if (before == null || mattersToBudgets(now, before)) {
+          budgetsOf(now);
+        }
+      }
+
+      @Override
+      public void removed(GpuJob gone) {
+        budgetsOf(gone);
+      }
+
+      private void budgetsOf(GpuJob job) {
+        primary.list(job.getMetadata().getNamespace())
+            .forEach(budget -> jobChanges.propagateEvent(ResourceID.fromResource(budget)));
+      }
+    });
     records = new JobRecords(context.getClient());
     budgets.use(primary, jobs);
-    return List.of(jobs);
+    return List.of(jobChanges);
   }
 
   /** Whether a job's update can change a budget: its cost, its hold, its labels, its records or its finalizers. */
@@ -97,6 +113,10 @@ public class GpuBudgetReconciler implements Reconciler<GpuBudget>, Cleaner<GpuBu
 
   @Override
   public UpdateControl<GpuBudget> reconcile(GpuBudget budget, Context<GpuBudget> context) {
+    if (!budgets.synced()) {
+      // The GpuJob controller's cache is still reading its list: a count now would miss jobs.
+      return UpdateControl.<GpuBudget>noUpdate().rescheduleAfter(AGAIN_SOON);
+    }
     Instant now = clock.instant();
     String namespace = budget.getMetadata().getNamespace();
     Map<String, BudgetedJob> namespaceJobs = budgets.jobsOf(namespace);
@@ -186,7 +206,7 @@ public class GpuBudgetReconciler implements Reconciler<GpuBudget>, Cleaner<GpuBu
   private boolean releaseSettledJobs(GpuBudget budget, String namespace) {
     List<GpuBudget> all = liveBudgets(namespace);
     boolean pending = false;
-    for (GpuJob job : jobs.list(namespace).filter(j -> j.getMetadata().getDeletionTimestamp() != null
+    for (GpuJob job : jobs.inNamespace(namespace).filter(j -> j.getMetadata().getDeletionTimestamp() != null
         && JobRecords.held(j) && JobRecords.releasedByJobController(j)).toList()) {
       BudgetedJob view = BudgetedJob.of(job);
       boolean settled = all.stream().filter(b -> BudgetCount.covers(b, created(b), view))
@@ -206,7 +226,7 @@ public class GpuBudgetReconciler implements Reconciler<GpuBudget>, Cleaner<GpuBu
   private boolean holdCoveredJobs(GpuBudget budget, String namespace) {
     Instant created = created(budget);
     boolean pending = false;
-    for (GpuJob job : jobs.list(namespace).filter(j -> j.getMetadata().getDeletionTimestamp() == null
+    for (GpuJob job : jobs.inNamespace(namespace).filter(j -> j.getMetadata().getDeletionTimestamp() == null
         && !JobRecords.held(j)).toList()) {
       if (BudgetCount.covers(budget, created, BudgetedJob.of(job)) && records.finalizer(job, true).isEmpty()) {
         pending = true;
@@ -225,7 +245,7 @@ public class GpuBudgetReconciler implements Reconciler<GpuBudget>, Cleaner<GpuBu
         + count.window().start() + "|" + budget.getSpec().getJobLabels();
     boolean changed = !seen.equals(lastSeen.put(budget.getMetadata().getUid(), seen));
     Instant created = created(budget);
-    jobs.list(namespace).filter(j -> BudgetCount.covers(budget, created, BudgetedJob.of(j))).forEach(job -> {
+    jobs.inNamespace(namespace).filter(j -> BudgetCount.covers(budget, created, BudgetedJob.of(j))).forEach(job -> {
       boolean stopNow = use.stopsRunning() && use.exceeded() && BudgetedJob.of(job).active();
       if ((changed && Budgets.waitsForBudget(job)) || stopNow) {
         wakeJob.accept(ResourceID.fromResource(job));
@@ -248,12 +268,15 @@ public class GpuBudgetReconciler implements Reconciler<GpuBudget>, Cleaner<GpuBu
    */
   @Override
   public DeleteControl cleanup(GpuBudget budget, Context<GpuBudget> context) {
+    if (!budgets.synced()) {
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(AGAIN_SOON);
+    }
     String namespace = budget.getMetadata().getNamespace();
     lastSeen.remove(budget.getMetadata().getUid());
     List<GpuBudget> others = liveBudgets(namespace).stream()
         .filter(b -> !b.getMetadata().getUid().equals(budget.getMetadata().getUid())).toList();
     boolean pending = false;
-    for (GpuJob job : jobs.list(namespace).filter(JobRecords::held).toList()) {
+    for (GpuJob job : jobs.inNamespace(namespace).filter(JobRecords::held).toList()) {
       BudgetedJob view = BudgetedJob.of(job);
       boolean coveredElsewhere = others.stream().anyMatch(b -> BudgetCount.covers(b, created(b), view));
       if (!coveredElsewhere && records.finalizer(job, false).isEmpty()) {
@@ -287,7 +310,7 @@ public class GpuBudgetReconciler implements Reconciler<GpuBudget>, Cleaner<GpuBu
   }
 
   private Optional<GpuJob> jobByUid(String namespace, String uid) {
-    return jobs.list(namespace).filter(j -> uid.equals(j.getMetadata().getUid())).findFirst();
+    return jobs.inNamespace(namespace).filter(j -> uid.equals(j.getMetadata().getUid())).findFirst();
   }
 
   private static Instant created(GpuBudget budget) {

@@ -11,6 +11,7 @@ import io.gpucompute.kube.StringPool;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
 
 /**
@@ -19,40 +20,43 @@ import java.util.function.UnaryOperator;
  * repeats (its message, in its status and in each condition; its timestamps) shared within it. A GpuJob said the same
  * message seven times. The cache holds every GpuJob, so this is most of the operator's memory.
  *
- * <p>The GpuJob controller's store also tells its {@link QueueIndex} of each change, so the queues follow the cache.
+ * <p>A store tells its {@link Listener}s of each change once it holds it: the GpuJob controller's store keeps the
+ * queues ({@link QueueIndex}) and the jobs by namespace ({@link JobCache}) that other controllers read, so the
+ * operator holds one copy of each job.
  */
 public final class GpuJobItemStore extends LeanItemStore<GpuJob> {
+
+  /** Told of each change to a store, on the informer's thread, after the store holds it: must be quick. */
+  public interface Listener {
+    /** {@code now} was stored; {@code before} is what it replaced, or null for a new job. */
+    void stored(GpuJob before, GpuJob now);
+
+    /** {@code gone} left the store. */
+    void removed(GpuJob gone);
+  }
 
   /** Shared by every store: the values repeat across controllers too. */
   private static final StringPool SHARED = new StringPool(20_000);
 
-  /** Told of each change, or null. */
-  private final QueueIndex queues;
+  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
-  /** A store that tells no one of its changes. */
-  public GpuJobItemStore() {
-    this(null);
-  }
-
-  /** A store that tells {@code queues} of each change. */
-  GpuJobItemStore(QueueIndex queues) {
-    this.queues = queues;
+  /** Tells {@code listener} of each change from now on, after the listeners added before it. */
+  public void listen(Listener listener) {
+    listeners.add(listener);
   }
 
   @Override
   public GpuJob put(String key, GpuJob job) {
     GpuJob before = super.put(key, job);
-    if (queues != null) {
-      queues.stored(job);
-    }
+    listeners.forEach(l -> l.stored(before, job));
     return before;
   }
 
   @Override
   public GpuJob remove(String key) {
     GpuJob gone = super.remove(key);
-    if (gone != null && queues != null) {
-      queues.removed(gone);
+    if (gone != null) {
+      listeners.forEach(l -> l.removed(gone));
     }
     return gone;
   }

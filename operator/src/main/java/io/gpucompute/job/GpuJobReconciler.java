@@ -21,6 +21,7 @@ import io.gpucompute.provider.WorkloadListener;
 import io.gpucompute.provider.SpotRequest;
 import io.gpucompute.provider.WorkloadSpec;
 import io.gpucompute.status.StatusCopies;
+import io.gpucompute.kube.InformerSync;
 import io.gpucompute.kube.LeanItemStore;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -106,9 +107,10 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
   private volatile InformerEventSource<Namespace, GpuJob> namespaces;
   private final JobPlacer placer;
   private final JobQueues queues;
-  /** The queues, filed by the store of this controller's cache ({@link #cacheStore()}). */
+  /** The store of this controller's cache ({@link #cacheStore()}); it keeps the queues and the shared view. */
+  private final GpuJobItemStore cacheStore = new GpuJobItemStore();
   private final QueueIndex queueIndex = new QueueIndex();
-  private final GpuJobItemStore cacheStore = new GpuJobItemStore(queueIndex);
+  private final JobCache sharedCache = new JobCache(cacheStore, () -> InformerSync.hasSynced(jobs));
 
   /**
    * @param providerConfigChanged told the name of a ProviderConfig whose count of active jobs may have changed
@@ -139,6 +141,7 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
     this.clock = clock;
     this.timing = timing;
     this.providerConfigChanged = providerConfigChanged;
+    cacheStore.listen(queueIndex);
     this.queues = new JobQueues(queue, queueIndex, clock, () -> namespaces, this::providerConfig,
         job -> wakeUps.propagateEvent(ResourceID.fromResource(job)));
     this.placer = new JobPlacer(queue, budgets, new JobPlacer.Caches() {
@@ -204,6 +207,11 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
    */
   public ItemStore<GpuJob> cacheStore() {
     return cacheStore;
+  }
+
+  /** This controller's cache as other controllers read it. */
+  public JobCache sharedCache() {
+    return sharedCache;
   }
 
   @Override

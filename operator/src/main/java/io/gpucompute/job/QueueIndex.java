@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * anything the queue orders or filters it by; a status write that changes none of that (a message, a queue position)
  * keeps the version.
  */
-final class QueueIndex {
+final class QueueIndex implements GpuJobItemStore.Listener {
 
   /**
    * A job filed in a queue.
@@ -66,6 +66,12 @@ final class QueueIndex {
   private final AtomicLong versions = new AtomicLong();
 
   /** Files {@code job} as the cache now holds it. */
+  @Override
+  public void stored(GpuJob before, GpuJob job) {
+    stored(job);
+  }
+
+  /** Files {@code job} as the cache now holds it. */
   synchronized void stored(GpuJob job) {
     String id = JobQueueSnapshot.id(job);
     Filing before = filings.get(id);
@@ -95,7 +101,8 @@ final class QueueIndex {
   }
 
   /** Takes {@code job} out of its queues: the cache dropped it. */
-  synchronized void removed(GpuJob job) {
+  @Override
+  public synchronized void removed(GpuJob job) {
     String id = JobQueueSnapshot.id(job);
     Filing before = filings.get(id);
     if (before != null) {

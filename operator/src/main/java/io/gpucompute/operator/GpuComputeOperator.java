@@ -127,7 +127,8 @@ public final class GpuComputeOperator implements AutoCloseable {
     operator.register(jobReconciler.get(), o -> o.withRetry(new JitteredRetry(settings.timing()))
         .withItemStore(jobReconciler.get().cacheStore()));
     operator.register(new io.gpucompute.dag.GpuDagReconciler(recorder, clock));
-    operator.register(new GpuBudgetReconciler(budgets, recorder, clock, job -> jobReconciler.get().wake(job)),
+    operator.register(new GpuBudgetReconciler(budgets, recorder, clock, job -> jobReconciler.get().wake(job),
+            jobReconciler.get().sharedCache()),
         o -> o.withRetry(new JitteredRetry(settings.timing())));
     operator.start();
     jobReconciler.get().startPolling();
