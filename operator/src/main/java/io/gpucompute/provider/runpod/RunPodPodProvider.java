@@ -43,6 +43,7 @@ final class RunPodPodProvider implements GpuProvider {
   private final String configName;
   private final RunPodGraphQl api;
   private final PodLogs logs;
+  private final PodLogRounds logRounds;
   private final PodRequest.PodSettings pods;
   private final WorkloadLocks locks;
   private final Map<WorkloadKey, String> podIds = new ConcurrentHashMap<>();
@@ -55,11 +56,12 @@ final class RunPodPodProvider implements GpuProvider {
    */
   private volatile boolean authsMayExist = true;
 
-  RunPodPodProvider(String configName, RunPodGraphQl api, PodLogs logs, PodRequest.PodSettings pods,
-      RunPodSharedState shared) {
+  RunPodPodProvider(String configName, RunPodGraphQl api, PodLogs logs, RunPodSettings settings,
+      PodRequest.PodSettings pods, RunPodSharedState shared) {
     this.configName = configName;
     this.api = api;
     this.logs = logs;
+    this.logRounds = new PodLogRounds(logs, settings, configName);
     this.pods = pods;
     this.locks = shared.locks;
     this.registryAuths = new RegistryAuths(api, shared.registryAuths);
@@ -142,11 +144,12 @@ final class RunPodPodProvider implements GpuProvider {
    * One {@code myself { pods }} query for all of {@code workloads}, whatever their number, with the fields
    * {@link #observe} reads of each pod; each workload's pod is found as observe finds it (the pod id this adapter
    * knows, else the pod named after the workload); a workload missing from the list is observed on its own
-   * ({@link #observe}: one more call, NOT_FOUND when RunPod does not know its pod either). Then, as observe does,
-   * the log of each pod that has started is read: RunPod shows no exit code, so only the run-once wrapper's exit line
-   * in the log tells that the command ended. That read is one call per started pod, and a pod whose read failed is
-   * left out. Each observation is observe's, log tail included ({@link #observesAllInFull}), so a job woken by a
-   * change decides from it without a second call.
+   * ({@link #observe}: one more call, NOT_FOUND when RunPod does not know its pod either). RunPod shows no exit code,
+   * so only the run-once wrapper's exit line in a pod's log tells that its command ended: the logs of started pods are
+   * read as {@link PodLogRounds} says, at most {@code logReadsPerRound} a round (a started pod not read this round
+   * is answered from its last read while its listing is unchanged, else left out until its turn; a pod whose read
+   * failed is left out too). Each observation is observe's, log tail included ({@link #observesAllInFull}), so a job
+   * woken by a change decides from it without a second call.
    *
    * @throws ProviderException when the pods could not be listed
    */
@@ -163,6 +166,8 @@ final class RunPodPodProvider implements GpuProvider {
           .add(new RunPodGraphQl.PodSummary(id, pod.path("name").asText(), pod.path("desiredStatus").asText(null)));
     }
     Map<WorkloadKey, Observation> observed = new LinkedHashMap<>();
+    Map<WorkloadKey, String> startedPods = new LinkedHashMap<>();
+    List<PodLogRounds.Started> started = new ArrayList<>();
     for (WorkloadRef workload : workloads) {
       WorkloadKey key = workload.key();
       String known = podIds.get(key);
@@ -172,14 +177,21 @@ final class RunPodPodProvider implements GpuProvider {
         known = named.map(RunPodGraphQl.PodSummary::id).orElse(null);
       }
       JsonNode pod = known == null ? null : byId.get(known);
+      if (pod != null && started(pod)) {
+        startedPods.put(key, known);
+        started.add(new PodLogRounds.Started(key.workloadName(), pod));
+        continue;
+      }
       try {
         // Missing from the list: asked on its own, so a list that lags behind a pod just made cannot lose it.
-        observed.put(key, pod == null ? observe(key) : verdict(key, pod));
+        observed.put(key, pod == null ? observe(key) : PodVerdict.of(pod, null, key.workloadName()));
       } catch (ProviderException e) {
         log.debug("workload {}: observing RunPod pod {} failed: {}; observed again next round", key, known,
             e.getMessage());
       }
     }
+    Map<String, Observation> fromLogs = logRounds.observe(started);
+    startedPods.forEach((key, podId) -> Optional.ofNullable(fromLogs.get(podId)).ifPresent(o -> observed.put(key, o)));
     return observed;
   }
 
@@ -196,9 +208,18 @@ final class RunPodPodProvider implements GpuProvider {
 
   /** What {@code pod} and, once its container has started, its log say of the workload for {@code key}. */
   private Observation verdict(WorkloadKey key, JsonNode pod) throws ProviderException {
-    boolean started = pod.path("runtime").isObject() || !"RUNNING".equals(pod.path("desiredStatus").asText());
-    PodLogs.Read read = started ? logs.read(pod.path("id").asText()) : null;
+    PodLogs.Read read = started(pod) ? logs.read(pod.path("id").asText()) : null;
     return PodVerdict.of(pod, read, key.workloadName());
+  }
+
+  /** Whether the pod's container has started (or the pod stopped): then its log tells how its command went. */
+  private static boolean started(JsonNode pod) {
+    return pod.path("runtime").isObject() || !"RUNNING".equals(pod.path("desiredStatus").asText());
+  }
+
+  @Override
+  public void close() {
+    logRounds.close();
   }
 
   @Override

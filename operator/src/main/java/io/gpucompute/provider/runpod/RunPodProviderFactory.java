@@ -54,7 +54,7 @@ public final class RunPodProviderFactory implements ProviderFactory {
     if (runpod.getEndpointId() != null && !runpod.getEndpointId().isBlank()) {
       return new RunPodServerlessProvider(configName, runpod.getEndpointId(), http, endpoints, graphQl, shared);
     }
-    return new RunPodPodProvider(configName, graphQl, new PodLogs(http, endpoints, settings),
+    return new RunPodPodProvider(configName, graphQl, new PodLogs(http, endpoints, settings), settings,
         PodRequest.PodSettings.of(runpod, settings), shared);
   }
 }

@@ -13,9 +13,17 @@ import java.util.Objects;
  * @param logLines how many of the newest log lines to ask for; the adapter's exit marker is among the last ones
  * @param markerDir the directory inside the pod where the run-once guard keeps its markers, or null for the
  *     default: under the pod's volume when it has one, else under /tmp on the container disk
+ * @param logReadsPerRound the most pod logs one round of bulk observation reads ({@link LogReadChoice}): with more
+ *     started pods, each is read in turn, and a pod whose state changed goes first
+ * @param logReadThreads how many of a round's log reads run at once (each waits {@code logIdle} for the stream)
  */
 public record RunPodSettings(Duration callTimeout, Duration logIdle, Duration logDeadline, int logLines,
-    String markerDir) {
+    String markerDir, int logReadsPerRound, int logReadThreads) {
+
+  /** The default {@link #logReadsPerRound}: with {@link #DEFAULT_LOG_READ_THREADS}, a round of reads takes ~10 s. */
+  public static final int DEFAULT_LOG_READS_PER_ROUND = 200;
+  /** The default {@link #logReadThreads}. */
+  public static final int DEFAULT_LOG_READ_THREADS = 16;
 
   /** Defaults for production. */
   public static final RunPodSettings DEFAULT =
@@ -28,5 +36,19 @@ public record RunPodSettings(Duration callTimeout, Duration logIdle, Duration lo
     if (logLines < 1 || logLines > 5000) {
       throw new IllegalArgumentException("logLines must be 1..5000 (the log API's limit), was " + logLines);
     }
+    if (logReadsPerRound < 1 || logReadThreads < 1) {
+      throw new IllegalArgumentException("logReadsPerRound and logReadThreads must be at least 1, were "
+          + logReadsPerRound + " and " + logReadThreads);
+    }
+  }
+
+  /** Settings with the default log-read budget and threads. */
+  public RunPodSettings(Duration callTimeout, Duration logIdle, Duration logDeadline, int logLines, String markerDir) {
+    this(callTimeout, logIdle, logDeadline, logLines, markerDir, DEFAULT_LOG_READS_PER_ROUND, DEFAULT_LOG_READ_THREADS);
+  }
+
+  /** These settings with another log-read budget per round. */
+  public RunPodSettings withLogReadsPerRound(int reads) {
+    return new RunPodSettings(callTimeout, logIdle, logDeadline, logLines, markerDir, reads, logReadThreads);
   }
 }

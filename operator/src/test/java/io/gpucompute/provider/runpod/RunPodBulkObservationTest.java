@@ -55,7 +55,11 @@ class RunPodBulkObservationTest {
 
   /** An adapter of a fresh factory: it knows no pod ids, as after an operator restart. */
   private GpuProvider provider() throws ProviderException {
-    GpuProvider provider = new RunPodProviderFactory(RunPodTestSupport.settings(markers))
+    return provider(RunPodTestSupport.settings(markers));
+  }
+
+  private GpuProvider provider(RunPodSettings settings) throws ProviderException {
+    GpuProvider provider = new RunPodProviderFactory(settings)
         .create("runpod", RunPodTestSupport.spec(runpod.stub(), r -> {}),
             RunPodTestSupport.credentials(RunPodStub.API_KEY));
     providers.add(provider);
@@ -140,5 +144,48 @@ class RunPodBulkObservationTest {
     assertThat(observed.get(terminatedElsewhere.key())).isEqualTo(Observation.notFound())
         .isEqualTo(provider.observe(terminatedElsewhere.key()));
     assertThat(observed.get(unknown.key())).isEqualTo(Observation.notFound());
+  }
+
+  @Test
+  void withMoreStartedPodsThanItsBudgetARoundReadsTheBudgetAndEveryPodInTurn() throws Exception {
+    GpuProvider observer = provider(RunPodTestSupport.settings(markers).withLogReadsPerRound(2));
+    Path gate = markers.resolve("gate");
+    List<WorkloadRef> started = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      started.add(submit(observer, "sleep 300"));
+    }
+    WorkloadRef ending = submit(observer, "until [ -e " + gate + " ]; do sleep 0.1; done; exit 3");
+    started.add(ending);
+    for (WorkloadRef ref : started) {
+      await().atMost(WAIT).pollInterval(Duration.ofMillis(50))
+          .until(() -> observer.observe(ref.key()).state() == WorkloadState.RUNNING);
+    }
+
+    // A fresh adapter has read no log: each round reads 2 it never read, until it has seen all 5.
+    GpuProvider fresh = provider(RunPodTestSupport.settings(markers).withLogReadsPerRound(2));
+    List<Integer> observedPerRound = new ArrayList<>();
+    for (int round = 0; round < 3; round++) {
+      long reads = logReads();
+      Map<WorkloadKey, Observation> observed = fresh.observeAll(started);
+      assertThat(logReads() - reads).as("log reads in round %d", round + 1).isEqualTo(2);
+      observedPerRound.add(observed.size());
+      observed.values().forEach(o -> assertThat(o.state()).isEqualTo(WorkloadState.RUNNING));
+    }
+    assertThat(observedPerRound).as("pods answered: those read so far").containsExactly(2, 4, 5);
+
+    // A command ends without any change in the pod listing: its pod's turn comes within ceil(5 / 2) rounds.
+    java.nio.file.Files.createFile(gate);
+    await().atMost(WAIT).until(() -> runpod.stub().allPods().stream().anyMatch(p -> p.name
+        .equals(ending.key().workloadName()) && p.logLines().stream().anyMatch(l -> l.endsWith("exit-code=3"))));
+    Observation seen = null;
+    for (int round = 0; round < 3 && (seen == null || seen.state() != WorkloadState.FAILED); round++) {
+      long reads = logReads();
+      seen = fresh.observeAll(started).get(ending.key());
+      assertThat(logReads() - reads).isEqualTo(2);
+    }
+    assertThat(seen).isNotNull();
+    assertThat(seen.state()).isEqualTo(WorkloadState.FAILED);
+    assertThat(seen.exitCode()).isEqualTo(3);
+    assertThat(runpod.stub().violations()).isEmpty();
   }
 }
