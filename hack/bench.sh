@@ -14,10 +14,9 @@
 #   dag         P7  fan-out GpuDags of 1,000 and 5,000 tasks
 #   (none)      all of them, in that order
 #
-# At the defaults it takes over an hour on 2 cores for all: idle alone took 35
-# minutes here (most of it creating 4,000 workloads), and memory's 10,000 jobs
-# were not timed to the end; with smaller sizes (BENCH_OPTS) the others took
-# 1-5 minutes each. Run it on a quiet machine: the
+# At the defaults it takes about half an hour on 2 cores for all (27 minutes
+# here; idle alone about 20, most of it creating 4,000 workloads and waiting for
+# the cluster to go quiet). Run it on a quiet machine: the
 # figures are only as good as the CPU the scenario gets. Scenario output and the
 # operator's log go to operator/target/bench/<scenario>/ and
 # operator/target/e2e-operators/. The exit code is 0 when every goal is met.
