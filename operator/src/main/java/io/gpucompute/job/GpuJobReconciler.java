@@ -348,7 +348,8 @@ public class GpuJobReconciler implements Reconciler<GpuJob>, Cleaner<GpuJob>, Wo
     SubmitOutcome outcome;
     GpuJob current = job;
     try {
-      WorkloadSpec spec = workloadSpecs.build(job, attempt, providerConfig(queueName)).withSpot(record.onSpot() ? spotRequest(job) : null);
+      WorkloadSpec spec = workloadSpecs.build(job, attempt, providerConfig(queueName))
+          .withSpot(record.onSpot() ? spotRequest(job) : null);
       recorded = ArchivedLogs.noted(recorded, attempt, spec.logUpload());
       if (!resumed) {
         Optional<GpuJob> written = writer.write(job, recorded.status(), context);

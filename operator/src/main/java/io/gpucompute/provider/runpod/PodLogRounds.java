@@ -3,8 +3,9 @@ package io.gpucompute.provider.runpod;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gpucompute.provider.Observation;
 import io.gpucompute.provider.ProviderException;
-import java.util.ArrayList;
+import io.gpucompute.provider.WorkloadKey;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +17,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,8 +30,8 @@ final class PodLogRounds implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(PodLogRounds.class);
 
-  /** A pod whose container has started, with the name of its workload. */
-  record Started(String workloadName, JsonNode pod) {
+  /** A pod whose container has started, with its workload's key. */
+  record Started(WorkloadKey key, JsonNode pod) {
 
     String podId() {
       return pod.path("id").asText();
@@ -59,43 +61,44 @@ final class PodLogRounds implements AutoCloseable {
   }
 
   /**
-   * What each of {@code started} says this round, by pod id. A pod is left out when it was not read and its last read
-   * no longer applies, or its read failed (it is read again in a later round).
+   * What each of {@code started} says this round, by workload. A pod is left out when it was not read and its last
+   * read no longer applies, or its read failed (it is read again in a later round).
    */
-  Map<String, Observation> observe(List<Started> started) {
+  Map<WorkloadKey, Observation> observe(List<Started> started) {
     long round = rounds.incrementAndGet();
-    Map<String, Started> byId = new HashMap<>();
-    List<LogReadChoice.Candidate> candidates = new ArrayList<>();
-    for (Started pod : started) {
-      byId.put(pod.podId(), pod);
-      Seen last = seen.get(pod.podId());
-      candidates.add(new LogReadChoice.Candidate(pod.podId(), state(pod.pod()), last == null ? null : last.state(),
-          last == null ? -1 : last.round()));
-    }
-    seen.keySet().retainAll(byId.keySet());
+    List<LogReadChoice.Candidate> candidates = started.stream().map(this::candidate).toList();
+    seen.keySet().retainAll(started.stream().map(Started::podId).collect(Collectors.toSet()));
     Map<String, Future<PodLogs.Read>> reads = new HashMap<>();
     for (String id : LogReadChoice.choose(candidates, budget)) {
       reads.put(id, readers.submit(() -> logs.read(id)));
     }
-    Map<String, Observation> observed = new HashMap<>();
-    for (LogReadChoice.Candidate candidate : candidates) {
-      Started pod = byId.get(candidate.podId());
-      Future<PodLogs.Read> read = reads.get(candidate.podId());
+    Map<WorkloadKey, Observation> observed = new LinkedHashMap<>();
+    for (int i = 0; i < started.size(); i++) {
+      Started pod = started.get(i);
+      LogReadChoice.Candidate candidate = candidates.get(i);
+      Future<PodLogs.Read> read = reads.get(pod.podId());
       if (read != null) {
         read(read, pod).ifPresent(o -> {
-          observed.put(candidate.podId(), o);
-          seen.put(candidate.podId(), new Seen(candidate.state(), o, round));
+          observed.put(pod.key(), o);
+          seen.put(pod.podId(), new Seen(candidate.state(), o, round));
         });
       } else if (!candidate.changed()) {
-        observed.put(candidate.podId(), seen.get(candidate.podId()).observation());
+        observed.put(pod.key(), seen.get(pod.podId()).observation());
       }
     }
     return observed;
   }
 
+  /** {@code pod} as a candidate for a read: its state now, and that of its last read. */
+  private LogReadChoice.Candidate candidate(Started pod) {
+    Seen last = seen.get(pod.podId());
+    return new LogReadChoice.Candidate(pod.podId(), state(pod.pod()), last == null ? null : last.state(),
+        last == null ? -1 : last.round());
+  }
+
   private static Optional<Observation> read(Future<PodLogs.Read> read, Started pod) {
     try {
-      return Optional.of(PodVerdict.of(pod.pod(), read.get(), pod.workloadName()));
+      return Optional.of(PodVerdict.of(pod.pod(), read.get(), pod.key().workloadName()));
     } catch (ExecutionException e) {
       String why = e.getCause() instanceof ProviderException p ? p.getMessage() : String.valueOf(e.getCause());
       log.debug("reading the log of RunPod pod {} failed: {}; read again in a later round", pod.podId(), why);

@@ -166,7 +166,6 @@ final class RunPodPodProvider implements GpuProvider {
           .add(new RunPodGraphQl.PodSummary(id, pod.path("name").asText(), pod.path("desiredStatus").asText(null)));
     }
     Map<WorkloadKey, Observation> observed = new LinkedHashMap<>();
-    Map<WorkloadKey, String> startedPods = new LinkedHashMap<>();
     List<PodLogRounds.Started> started = new ArrayList<>();
     for (WorkloadRef workload : workloads) {
       WorkloadKey key = workload.key();
@@ -178,8 +177,7 @@ final class RunPodPodProvider implements GpuProvider {
       }
       JsonNode pod = known == null ? null : byId.get(known);
       if (pod != null && started(pod)) {
-        startedPods.put(key, known);
-        started.add(new PodLogRounds.Started(key.workloadName(), pod));
+        started.add(new PodLogRounds.Started(key, pod));
         continue;
       }
       try {
@@ -190,8 +188,7 @@ final class RunPodPodProvider implements GpuProvider {
             e.getMessage());
       }
     }
-    Map<String, Observation> fromLogs = logRounds.observe(started);
-    startedPods.forEach((key, podId) -> Optional.ofNullable(fromLogs.get(podId)).ifPresent(o -> observed.put(key, o)));
+    observed.putAll(logRounds.observe(started));
     return observed;
   }
 
