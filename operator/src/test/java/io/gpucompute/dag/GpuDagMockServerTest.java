@@ -274,7 +274,7 @@ class GpuDagMockServerTest {
     String record = "echo run >> " + runs + "/";
     // The b tasks run until the test opens the gate, once the operator is down.
     Path gate = stateDir.resolve("gate");
-    String untilOpen = "; until [ -e " + gate + " ]; do sleep 0.1; done";
+    String untilOpen = "; " + TestResources.untilExists(gate);
     apply("restart", spec -> {},
         task("a", record + "a"),
         task("b1", record + "b1" + untilOpen, "a"),

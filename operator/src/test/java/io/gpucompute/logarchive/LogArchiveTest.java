@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.gpucompute.api.v1alpha1.LogArchiveSpec;
 import io.gpucompute.api.v1alpha1.SecretReference;
+import io.gpucompute.operator.TestResources;
 import io.gpucompute.provider.LogShipping;
 import io.gpucompute.provider.LogUpload;
 import io.gpucompute.provider.LogUploads;
@@ -135,7 +136,7 @@ class LogArchiveTest {
     LogUpload upload = archive().upload(newKey(), null, Instant.now());
     Path seen = temp.resolve("environment");
     Path go = temp.resolve("go");
-    String script = "echo first; while [ ! -e '" + go + "' ]; do sleep 0.1; done; env > '" + seen
+    String script = "echo first; " + TestResources.untilExists(go) + "; env > '" + seen
         + "'; seq 1 750000; exit 3";
     List<String> argv = new ArrayList<>(LogShipping.containerCommand(upload, List.of("sh", "-c", script)));
     ProcessBuilder builder = new ProcessBuilder(ProcessGroups.inNewGroup(argv)).redirectErrorStream(true)

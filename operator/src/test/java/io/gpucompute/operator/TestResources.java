@@ -21,6 +21,7 @@ import io.gpucompute.api.v1alpha1.ProviderConfigSpec;
 import io.gpucompute.api.v1alpha1.ProviderType;
 import io.gpucompute.api.v1alpha1.SecretReference;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -109,6 +110,14 @@ public final class TestResources {
     defaults.setImage("busybox:1.36");
     defaults.setGpu(GpuRequest.of("A100", 1));
     return defaults;
+  }
+
+  /**
+   * A shell loop that waits until {@code file} exists: a test's command runs until the test creates the file, so the
+   * test decides when the workload ends and no step races the command's own clock.
+   */
+  public static String untilExists(Path file) {
+    return "until [ -e '" + file + "' ]; do sleep 0.1; done";
   }
 
   /** A job that runs {@code script} with sh on one A100 of ProviderConfig {@code provider}. */

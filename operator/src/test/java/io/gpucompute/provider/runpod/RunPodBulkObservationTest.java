@@ -3,6 +3,7 @@ package io.gpucompute.provider.runpod;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.gpucompute.operator.TestResources;
 import io.gpucompute.provider.GpuProvider;
 import io.gpucompute.provider.GpuProvider.WorkloadRef;
 import io.gpucompute.provider.Observation;
@@ -154,7 +155,7 @@ class RunPodBulkObservationTest {
     for (int i = 0; i < 4; i++) {
       started.add(submit(observer, "sleep 300"));
     }
-    WorkloadRef ending = submit(observer, "until [ -e " + gate + " ]; do sleep 0.1; done; exit 3");
+    WorkloadRef ending = submit(observer, TestResources.untilExists(gate) + "; exit 3");
     started.add(ending);
     for (WorkloadRef ref : started) {
       await().atMost(WAIT).pollInterval(Duration.ofMillis(50))

@@ -102,7 +102,7 @@ class RunPodFaultsIT {
    * workload ends, so no step races a command's own clock on a loaded machine.
    */
   private String waitFor(String name) {
-    return "until [ -e " + dir.resolve(name + ".gate") + " ]; do sleep 0.1; done";
+    return TestResources.untilExists(dir.resolve(name + ".gate"));
   }
 
   private void open(String name) throws Exception {
